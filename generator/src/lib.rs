@@ -1,0 +1,174 @@
+//! Generates the SecMaster client from OpenAPI 3.0 documents.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`load`] (YAML files → one merged OpenAPI document, with source places) →
+//! [`model`] (resolved, validated, named operations and types) →
+//! [`emit`] (Rust tokens) → [`write`] (formatted text, compared and written atomically).
+//!
+//! ```no_run
+//! // In a build script or a tool:
+//! let report = generator::Config::new()
+//!     .spec_dir("spec")
+//!     .out_dir("generated")
+//!     .generate()
+//!     .map_err(|e| e.to_string())?;
+//! for (path, outcome) in &report {
+//!     println!("{}: {outcome:?}", path.display());
+//! }
+//! # Ok::<(), String>(())
+//! ```
+
+pub mod diagnostic;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod write;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use write::{OutputFile, WriteOutcome};
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Name of the generated file inside the output folder.
+pub const OUTPUT_FILE: &str = "secmaster.rs";
+
+/// What to generate from, and where to.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    spec_dirs: Vec<PathBuf>,
+    spec_files: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec has faults; nothing was written.
+    Spec(Diagnostics),
+    /// The output could not be written.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The generator produced code it cannot format: a generator bug.
+    Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Spec(diagnostics) => write!(f, "{diagnostics}"),
+            Error::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
+            Error::Internal(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Error::Spec(diagnostic.into())
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Error::Spec(diagnostics)
+    }
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// Reads every `.yaml`/`.yml` file of `dir` (sorted by name).
+    pub fn spec_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.spec_dirs.push(dir.into());
+        self
+    }
+
+    /// Reads one spec file.
+    pub fn spec_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.spec_files.push(file.into());
+        self
+    }
+
+    /// Where [`Config::generate`] writes; `generated` when not set.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    fn output_dir(&self) -> PathBuf {
+        self.out_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("generated"))
+    }
+
+    /// The spec files this configuration reads, in order.
+    pub fn inputs(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut files = Vec::new();
+        for dir in &self.spec_dirs {
+            files.extend(load::spec_files_in(dir)?);
+        }
+        files.extend(self.spec_files.iter().cloned());
+        if files.is_empty() {
+            return Err(Diagnostic::new("spec", "no spec given")
+                .help("name a spec folder or file")
+                .into());
+        }
+        Ok(files)
+    }
+
+    /// The files the spec gives, without touching the disk beyond reading the spec.
+    pub fn render(&self) -> Result<Vec<OutputFile>, Error> {
+        let spec = load::load(&self.inputs()?)?;
+        let api = model::build(&spec)?;
+        render_api(&api)
+    }
+
+    /// Generates into the output folder, writing only files whose content changed. On any error
+    /// nothing is written.
+    pub fn generate(&self) -> Result<Vec<(PathBuf, WriteOutcome)>, Error> {
+        let files = self.render()?;
+        let out = self.output_dir();
+        write::write_all(&out, &files).map_err(|source| Error::Io { path: out, source })
+    }
+
+    /// The output files that are missing or differ from what the spec gives.
+    pub fn check(&self) -> Result<Vec<PathBuf>, Error> {
+        let files = self.render()?;
+        Ok(write::stale(&self.output_dir(), &files))
+    }
+}
+
+/// Renders a built model to output files.
+pub fn render_api(api: &model::Api) -> Result<Vec<OutputFile>, Error> {
+    let contents = write::format(emit::file(api), &api.sources).map_err(Error::Internal)?;
+    Ok(vec![OutputFile {
+        name: OUTPUT_FILE.to_owned(),
+        contents,
+    }])
+}
+
+/// Generates from the spec files under `spec_dir` into `out_dir`: what a build script calls.
+pub fn generate(
+    spec_dir: impl AsRef<Path>,
+    out_dir: impl AsRef<Path>,
+) -> Result<Vec<(PathBuf, WriteOutcome)>, Error> {
+    Config::new()
+        .spec_dir(spec_dir.as_ref())
+        .out_dir(out_dir.as_ref())
+        .generate()
+}

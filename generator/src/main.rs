@@ -1,0 +1,124 @@
+//! Command line of the generator:
+//!
+//! - `generator` regenerates `generated/` from `spec/` (both at the workspace root);
+//! - `generator --check` writes nothing and fails, naming the stale files, when `generated/`
+//!   differs from what `spec/` gives;
+//! - `generator --spec PATH [--spec PATH ...] --out DIR` generates from any spec files or folders
+//!   into any folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: generator [--check] [--spec PATH]... [--out DIR]
+
+Generates the SecMaster client from OpenAPI 3.0 YAML files.
+
+  (no options)   regenerate generated/ from spec/ at the workspace root
+  --check        write nothing; exit 1 and name the stale files if generated/ is out of date
+  --spec PATH    a spec file, or a folder whose .yaml/.yml files are read (repeatable)
+  --out DIR      the folder to write into (default: generated)
+  -h, --help     print this help";
+
+struct Args {
+    check: bool,
+    specs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        check: false,
+        specs: Vec::new(),
+        out: None,
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--check" => parsed.check = true,
+            "--spec" => parsed
+                .specs
+                .push(args.next().ok_or("--spec needs a path")?.into()),
+            "--out" => parsed.out = Some(args.next().ok_or("--out needs a folder")?.into()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.specs.is_empty() && args.out.is_none() {
+        // The defaults name the workspace's own folders, so that the command works from anywhere in
+        // the checkout and the generated header names `spec/...` the same way on every machine.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        if let Err(e) = std::env::set_current_dir(&root) {
+            eprintln!(
+                "error: cannot enter the workspace root {}: {e}",
+                root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut config = generator::Config::new();
+    if args.specs.is_empty() {
+        config = config.spec_dir("spec");
+    }
+    for spec in args.specs {
+        config = if spec.is_dir() {
+            config.spec_dir(spec)
+        } else {
+            config.spec_file(spec)
+        };
+    }
+    let out = args.out.unwrap_or_else(|| PathBuf::from("generated"));
+    config = config.out_dir(&out);
+
+    if args.check {
+        return match config.check() {
+            Ok(stale) if stale.is_empty() => {
+                println!("{} is up to date", out.display());
+                ExitCode::SUCCESS
+            }
+            Ok(stale) => {
+                for path in &stale {
+                    eprintln!("stale: {}", path.display());
+                }
+                eprintln!(
+                    "error: {} differs from what the spec gives; run `cargo run -p generator` and commit the result",
+                    out.display()
+                );
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match config.generate() {
+        Ok(outcomes) => {
+            for (path, outcome) in outcomes {
+                match outcome {
+                    generator::WriteOutcome::Written => println!("wrote {}", path.display()),
+                    generator::WriteOutcome::Unchanged => println!("unchanged {}", path.display()),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Successful answers: the typed body with the status and headers it came with, and binary bodies
+//! as a stream.
+
+use crate::error::Error;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use reqwest::header::HeaderMap;
+use std::ops::Deref;
+use std::path::Path;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+
+/// A successful answer: the body as the spec describes it, with the status and headers.
+/// Dereferences to the body.
+#[derive(Debug)]
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(status: u16, headers: HeaderMap, body: T) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// All response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A response header as text, if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `X-Request-Id` of the answer: what a support ticket asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-request-id")
+    }
+
+    /// The body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The body, dropping status and headers.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Converts the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// A binary answer (e.g. an exported workflow), read as it arrives so that it never has to fit
+/// in memory.
+#[derive(Debug)]
+pub struct ByteStream {
+    inner: reqwest::Response,
+    deadline: Option<Instant>,
+    timeout: Option<std::time::Duration>,
+}
+
+impl ByteStream {
+    pub(crate) fn new(
+        inner: reqwest::Response,
+        deadline: Option<Instant>,
+        timeout: Option<std::time::Duration>,
+    ) -> Self {
+        ByteStream {
+            inner,
+            deadline,
+            timeout,
+        }
+    }
+
+    /// The length the server announced, if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.inner.content_length()
+    }
+
+    /// The next piece of the body, or `None` at its end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let next = self.inner.chunk();
+        let result = match self.deadline {
+            Some(deadline) => {
+                tokio::time::timeout_at(deadline, next)
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        after: self.timeout.unwrap_or_default(),
+                    })?
+            }
+            None => next.await,
+        };
+        result.map_err(|source| Error::Transport {
+            source,
+            attempts: 1,
+        })
+    }
+
+    /// Copies the whole body into `writer`, returning the number of bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin>(mut self, writer: &mut W) -> Result<u64, Error> {
+        let mut written = 0u64;
+        while let Some(chunk) = self.chunk().await? {
+            writer.write_all(&chunk).await.map_err(|source| Error::Io {
+                path: "<writer>".into(),
+                source,
+            })?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(|source| Error::Io {
+            path: "<writer>".into(),
+            source,
+        })?;
+        Ok(written)
+    }
+
+    /// Writes the whole body to a file at `path` (replacing it), returning the number of bytes.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let io_error = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+        let written = match self.write_to(&mut file).await {
+            Err(Error::Io { source, .. }) => return Err(io_error(source)),
+            other => other?,
+        };
+        file.sync_all().await.map_err(io_error)?;
+        Ok(written)
+    }
+
+    /// The body as a stream of chunks.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send {
+        futures_util::stream::unfold(self, |mut body| async move {
+            match body.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), body)),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), body)),
+            }
+        })
+        .fuse()
+    }
+}
