@@ -1,0 +1,151 @@
+//! Imports a workflow file into a SecMaster workspace.
+//!
+//! ```text
+//! cargo run --example import_workflow -- --endpoint URL --project-id P --workspace-id W --token T FILE
+//! cargo run --example import_workflow -- --region cn-north-4 --ak AK --sk SK [--security-token T] \
+//!     --project-id P --workspace-id W [--timeout SECS] FILE
+//! ```
+//!
+//! Prints the answer as JSON and exits 0; on an error prints what went wrong (for an API error:
+//! status, code, message and request id) to stderr and exits 1. Without `--token` or `--ak`, the
+//! credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK / HUAWEICLOUD_SDK_SECURITY_TOKEN.
+
+use secmaster::{CallOptions, Client, Credentials, Error, UploadFile};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: import_workflow (--endpoint URL | --region R) (--token T | --ak AK --sk SK [--security-token T]) \
+--project-id P --workspace-id W [--timeout SECS] FILE";
+
+#[derive(Default)]
+struct Args {
+    endpoint: Option<String>,
+    region: Option<String>,
+    token: Option<String>,
+    ak: Option<String>,
+    sk: Option<String>,
+    security_token: Option<String>,
+    project_id: Option<String>,
+    workspace_id: Option<String>,
+    timeout: Option<Duration>,
+    file: Option<String>,
+}
+
+fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args::default();
+    while let Some(arg) = raw.next() {
+        let mut value = |name: &str| raw.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--endpoint" => args.endpoint = Some(value("--endpoint")?),
+            "--region" => args.region = Some(value("--region")?),
+            "--token" => args.token = Some(value("--token")?),
+            "--ak" => args.ak = Some(value("--ak")?),
+            "--sk" => args.sk = Some(value("--sk")?),
+            "--security-token" => args.security_token = Some(value("--security-token")?),
+            "--project-id" => args.project_id = Some(value("--project-id")?),
+            "--workspace-id" => args.workspace_id = Some(value("--workspace-id")?),
+            "--timeout" => {
+                let secs = value("--timeout")?;
+                let secs: f64 = secs
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                    .ok_or(format!(
+                        "--timeout takes a positive number of seconds, not `{secs}`"
+                    ))?;
+                args.timeout = Some(Duration::from_secs_f64(secs));
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other if other.starts_with("--") => return Err(format!("unknown option `{other}`")),
+            file if args.file.is_none() => args.file = Some(file.to_owned()),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    Ok(args)
+}
+
+fn credentials(args: &Args) -> Result<Credentials, String> {
+    match (&args.token, &args.ak, &args.sk) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err("give --token or --ak/--sk, not both".into())
+        }
+        (Some(token), None, None) => Ok(Credentials::token(token)),
+        (None, Some(ak), Some(sk)) => Ok(match &args.security_token {
+            Some(token) => Credentials::temporary(ak, sk, token),
+            None => Credentials::aksk(ak, sk),
+        }),
+        (None, Some(_), None) | (None, None, Some(_)) => Err("--ak and --sk go together".into()),
+        (None, None, None) => Credentials::from_env().map_err(|e| e.to_string()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (Some(project_id), Some(workspace_id), Some(file)) =
+        (&args.project_id, &args.workspace_id, &args.file)
+    else {
+        eprintln!("error: --project-id, --workspace-id and FILE are required\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let credentials = match credentials(&args) {
+        Ok(credentials) => credentials,
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = Client::builder().credentials(credentials);
+    if let Some(endpoint) = &args.endpoint {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(region) = &args.region {
+        builder = builder.region(region);
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut options = CallOptions::new();
+    if let Some(timeout) = args.timeout {
+        options = options.timeout(timeout);
+    }
+    let result = client
+        .workspace(project_id, workspace_id)
+        .import_aopworkflow(UploadFile::from_path(file))
+        .options(options)
+        .await;
+    match result {
+        Ok(answer) => {
+            match serde_json::to_string_pretty(answer.body()) {
+                Ok(json) => println!("{json}"),
+                Err(e) => eprintln!("error: cannot print the answer: {e}"),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Error::Api(api)) => {
+            eprintln!("error: the import failed");
+            eprintln!("status: {}", api.status);
+            eprintln!("code: {}", api.code.as_deref().unwrap_or("-"));
+            eprintln!("message: {}", api.message.as_deref().unwrap_or("-"));
+            eprintln!("request id: {}", api.request_id.as_deref().unwrap_or("-"));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

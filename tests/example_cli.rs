@@ -1,0 +1,163 @@
+//! The `import_workflow` example, run as a user would, against a local server.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Output;
+use support::server::{Reply, TestServer};
+
+/// `cargo test` builds the examples next to the test binaries' folder.
+fn example() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    profile_dir
+        .join("examples")
+        .join(format!("import_workflow{}", std::env::consts::EXE_SUFFIX))
+}
+
+async fn run(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(example())
+            .args(args)
+            .env_remove("HUAWEICLOUD_SDK_AK")
+            .env_remove("HUAWEICLOUD_SDK_SK")
+            .output()
+            .expect("the example is built by `cargo test`")
+    })
+    .await
+    .unwrap()
+}
+
+fn workflow_file() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Test.json");
+    std::fs::write(&path, br#"{"name":"Test"}"#).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
+}
+
+fn args(server: &TestServer, file: &str, auth: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--endpoint",
+        &server.url(),
+        "--project-id",
+        "P",
+        "--workspace-id",
+        "W",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(auth.iter().map(|s| s.to_string()));
+    args.push(file.to_owned());
+    args
+}
+
+#[tokio::test]
+async fn prints_the_answer_as_json_and_exits_zero() {
+    let server = TestServer::start(vec![Reply::status(200)
+        .header("X-Request-Id", "r1")
+        .json(r#"{"code":"00000000","message":""}"#)])
+    .await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\n  \"code\": \"00000000\",\n  \"message\": \"\"\n}\n"
+    );
+    let request = &server.requests()[0];
+    assert_eq!(request.target, "/v1/P/workspaces/W/soc/workflows/import");
+    assert_eq!(request.header("x-auth-token"), Some("T"));
+    let parts = request.multipart().unwrap();
+    assert_eq!(
+        (parts[0].name.as_str(), parts[0].file_name.as_deref()),
+        ("uploadFile", Some("Test.json"))
+    );
+    assert_eq!(parts[0].data, br#"{"name":"Test"}"#);
+}
+
+#[tokio::test]
+async fn reports_an_api_error_on_stderr_and_exits_non_zero() {
+    let server = TestServer::start(vec![Reply::status(400)
+        .header("X-Request-Id", "r400")
+        .json(r#"{"code":"SecMaster.1","message":"bad file"}"#)])
+    .await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, b"");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the import failed\nstatus: 400\ncode: SecMaster.1\nmessage: bad file\nrequest id: r400\n"
+    );
+}
+
+#[tokio::test]
+async fn signs_with_an_access_key_pair() {
+    let server = TestServer::start(vec![Reply::status(200).json("{}")]).await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(
+        &server,
+        &file,
+        &["--ak", "AK1", "--sk", "SK1", "--security-token", "STS1"],
+    ))
+    .await;
+    assert!(output.status.success(), "{output:?}");
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-auth-token"), None);
+    assert_eq!(request.header("x-security-token"), Some("STS1"));
+    assert_eq!(request.header("x-project-id"), Some("P"));
+    assert_eq!(
+        request.header("x-sdk-content-sha256"),
+        Some("UNSIGNED-PAYLOAD")
+    );
+    support::signature::verify_signature(
+        &request.method,
+        &request.target,
+        &request.headers,
+        &request.body,
+        |ak| (ak == "AK1").then(|| "SK1".to_owned()),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn gives_up_after_the_timeout_on_a_stalled_server() {
+    let server = TestServer::start(vec![Reply::stall()]).await;
+    let (_dir, file) = workflow_file();
+    let started = std::time::Instant::now();
+    let output = run(args(&server, &file, &["--token", "T", "--timeout", "2"])).await;
+    let elapsed = started.elapsed();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: no answer within 2s; raise the timeout or check the service\n"
+    );
+    assert!(
+        elapsed.as_secs_f64() >= 2.0 && elapsed.as_secs_f64() < 4.0,
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn refuses_bad_usage_with_exit_code_two() {
+    let output = run(vec!["--project-id".into(), "P".into()]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .starts_with("error: --project-id, --workspace-id and FILE are required\n"));
+    let output = run(vec![
+        "--region".into(),
+        "mars-1".into(),
+        "--token".into(),
+        "T".into(),
+        "--project-id".into(),
+        "P".into(),
+        "--workspace-id".into(),
+        "W".into(),
+        "f".into(),
+    ])
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not offered in region `mars-1`"));
+}
