@@ -248,30 +248,25 @@ fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
                 if field.boxed {
                     ty = quote!(Box<#ty>);
                 }
-                let rename = (field.name != field.wire_name).then(|| {
+                let mut serde_args = Vec::new();
+                if field.name != field.wire_name {
                     let wire = &field.wire_name;
-                    quote!(#[serde(rename = #wire)])
-                });
-                if !field.required {
-                    quote! {
-                        #doc
-                        #rename
-                        #[serde(default, skip_serializing_if = "Option::is_none")]
-                        pub #name: Option<#ty>,
-                    }
+                    serde_args.push(quote!(rename = #wire));
+                }
+                let ty = if !field.required {
+                    serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                    quote!(Option<#ty>)
                 } else if field.nullable {
-                    quote! {
-                        #doc
-                        #rename
-                        #[serde(default)]
-                        pub #name: Option<#ty>,
-                    }
+                    serde_args.push(quote!(default));
+                    quote!(Option<#ty>)
                 } else {
-                    quote! {
-                        #doc
-                        #rename
-                        pub #name: #ty,
-                    }
+                    ty
+                };
+                let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+                quote! {
+                    #doc
+                    #serde_attr
+                    pub #name: #ty,
                 }
             });
             let additional = additional.as_ref().map(|value| {
@@ -313,8 +308,8 @@ fn operations_module(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(operation);
     quote! {
         /// One request builder per operation: set optional parameters, then `.await` it (or call
-        /// `send`). The builders are made by the methods of [`Client`](crate::Client),
-        /// [`ProjectClient`](crate::ProjectClient) and [`WorkspaceClient`](crate::WorkspaceClient).
+        /// `send`). The builders are made by the methods of [`crate::Client`],
+        /// [`crate::ProjectClient`] and [`crate::WorkspaceClient`].
         pub mod operations {
             #[allow(unused_imports)]
             use crate::types;
@@ -564,6 +559,10 @@ fn operation(op: &Operation) -> TokenStream {
         let handling = if is_success {
             let read = match &outcome.body {
                 ResponseBody::Empty => quote!(response.empty().await),
+                ResponseBody::Json(ty) if !single_success => {
+                    let ty = type_tokens(ty, false);
+                    quote!(response.json::<#ty, _>().await)
+                }
                 ResponseBody::Json(_) => quote!(response.json().await),
                 ResponseBody::Text => quote!(response.text().await),
                 ResponseBody::Binary => quote!(response.stream()),
