@@ -41,3 +41,8 @@ pub use upload::UploadFile;
 // The generated operations and types: `generated/secmaster.rs`, or a fresh copy in OUT_DIR when
 // the source tree is read-only (see build.rs).
 include!(env!("SECMASTER_GENERATED"));
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
