@@ -260,7 +260,14 @@ pub mod types {
     /// Context a workflow instance runs in.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct PlaybookcontextRef {
+        /// The `data_object` property.
         pub data_object: DataObjectRefInfo,
+    }
+    impl PlaybookcontextRef {
+        /// A `PlaybookcontextRef` with its required fields (`data_object`) and no optional ones.
+        pub fn new(data_object: DataObjectRefInfo) -> Self {
+            Self { data_object }
+        }
     }
     /// A data object handed to a workflow instance.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -268,6 +275,7 @@ pub mod types {
         /// Content of the data object, as free-form key/value pairs.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub content: Option<serde_json::Map<String, serde_json::Value>>,
+        /// The `dataclass` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dataclass: Option<DataClassRef>,
     }
@@ -279,6 +287,15 @@ pub mod types {
         pub id: Option<String>,
         /// Data class name.
         pub name: String,
+    }
+    impl DataClassRef {
+        /// A `DataClassRef` with its required fields (`name`) and no optional ones.
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                id: None,
+                name: name.into(),
+            }
+        }
     }
     /// State of the instance.
     ///
@@ -361,10 +378,13 @@ pub mod types {
         /// Instance name.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+        /// The `workflow` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub workflow: Option<InstanceWorkflow>,
+        /// The `dataclass` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dataclass: Option<InstanceDataclass>,
+        /// The `playbook` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook: Option<InstancePlaybook>,
         /// How the instance was started (DEBUG, TIMER, EVENT or MANUAL).
@@ -388,6 +408,7 @@ pub mod types {
         /// ID of the data object that triggered the instance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dataobject_id: Option<String>,
+        /// The `topology` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub topology: Option<InstanceTopology>,
     }
@@ -652,6 +673,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -715,6 +737,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListWorkflowsResponse {
         /// Result code; `00000000` means success.
@@ -924,6 +947,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowBody {
         /// Name of the new workflow.
@@ -941,6 +965,25 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<CreateAopWorkflowBodyLabels>,
     }
+    impl CreateAopWorkflowBody {
+        /// A `CreateAopWorkflowBody` with its required fields (`name`, `engine_type`, `aop_type`, `dataclass_id`) and no optional ones.
+        pub fn new(
+            name: impl Into<String>,
+            engine_type: CreateAopWorkflowBodyEngineType,
+            aop_type: CreateAopWorkflowBodyAopType,
+            dataclass_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                description: None,
+                engine_type,
+                aop_type,
+                dataclass_id: dataclass_id.into(),
+                labels: None,
+            }
+        }
+    }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -955,9 +998,11 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+    /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -972,6 +1017,7 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
@@ -1035,6 +1081,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowBody {
         /// New workflow name.
@@ -1053,6 +1100,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<UpdateAopWorkflowBodyLabels>,
     }
+    /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -1067,9 +1115,11 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+    /// The `delete` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -1084,14 +1134,23 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ExportAopworkflowBody {
         /// IDs of the workflows to export.
         pub id: Vec<String>,
     }
+    impl ExportAopworkflowBody {
+        /// A `ExportAopworkflowBody` with its required fields (`id`) and no optional ones.
+        pub fn new(id: Vec<String>) -> Self {
+            Self { id }
+        }
+    }
+    /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -1167,6 +1226,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowVersionsResponse {
         /// Result code; `00000000` means success.
@@ -1316,6 +1376,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionBody {
         /// Name of the version.
@@ -1337,6 +1398,29 @@ pub mod types {
         /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
         pub aop_type: CreateAopWorkflowVersionBodyAopType,
     }
+    impl CreateAopWorkflowVersionBody {
+        /// A `CreateAopWorkflowVersionBody` with its required fields (`name`, `description`, `taskconfig`, `taskflow`, `taskflow_type`, `aop_type`) and no optional ones.
+        pub fn new(
+            name: impl Into<String>,
+            description: impl Into<String>,
+            taskconfig: impl Into<String>,
+            taskflow: impl Into<String>,
+            taskflow_type: CreateAopWorkflowVersionBodyTaskflowType,
+            aop_type: CreateAopWorkflowVersionBodyAopType,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                description: description.into(),
+                taskconfig: taskconfig.into(),
+                input: None,
+                output: None,
+                taskflow: taskflow.into(),
+                taskflow_type,
+                aop_type,
+            }
+        }
+    }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1351,9 +1435,11 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+    /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1368,6 +1454,7 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
@@ -1553,6 +1640,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionBody {
         /// New name of the version.
@@ -1585,6 +1673,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
     }
+    /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1599,9 +1688,11 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+    /// The `delete` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1616,6 +1707,7 @@ pub mod types {
         /// ID of the request.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
@@ -1675,6 +1767,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelBody {
         /// Reviewer's comment.
@@ -1682,6 +1775,19 @@ pub mod types {
         /// Verdict, `PASS` to approve or `UN_PASS` to reject.
         pub result: CreateAopWorkflowVersionApprovelBodyResult,
     }
+    impl CreateAopWorkflowVersionApprovelBody {
+        /// A `CreateAopWorkflowVersionApprovelBody` with its required fields (`content`, `result`) and no optional ones.
+        pub fn new(
+            content: impl Into<String>,
+            result: CreateAopWorkflowVersionApprovelBodyResult,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                result,
+            }
+        }
+    }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelResponse {
         /// Result code.
@@ -1690,6 +1796,7 @@ pub mod types {
         /// Result message.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+        /// The `data` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<WorkflowApproveOpinionDetail>,
     }
@@ -1753,6 +1860,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionBody {
         /// Check to run: `BASIC` (structure), `CIRCLE` (loop detection) or `APP_PARAMS` (node parameters).
@@ -1764,6 +1872,23 @@ pub mod types {
         /// ID of the workflow the topology belongs to.
         pub aopworkflow_id: String,
     }
+    impl ValidateAopWorkflowVersionBody {
+        /// A `ValidateAopWorkflowVersionBody` with its required fields (`mode`, `taskconfig`, `taskflow`, `aopworkflow_id`) and no optional ones.
+        pub fn new(
+            mode: ValidateAopWorkflowVersionBodyMode,
+            taskconfig: impl Into<String>,
+            taskflow: impl Into<String>,
+            aopworkflow_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                mode,
+                taskconfig: taskconfig.into(),
+                taskflow: taskflow.into(),
+                aopworkflow_id: aopworkflow_id.into(),
+            }
+        }
+    }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1886,6 +2011,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceBody {
         /// Command to apply; `ActionInstanceRunCommand` runs the workflow.
@@ -1898,8 +2024,24 @@ pub mod types {
         /// ID to give the workflow instance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_instance_id: Option<String>,
+        /// The `playbook_context` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
+    }
+    impl CreateWorkflowInstanceBody {
+        /// A `CreateWorkflowInstanceBody` with its required fields (`command_type`, `action_type`) and no optional ones.
+        pub fn new(
+            command_type: CreateWorkflowInstanceBodyCommandType,
+            action_type: CreateWorkflowInstanceBodyActionType,
+        ) -> Self {
+            Self {
+                command_type,
+                action_type,
+                action_id: None,
+                action_instance_id: None,
+                playbook_context: None,
+            }
+        }
     }
     /// Command that was applied.
     ///
@@ -2005,6 +2147,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceResponse {
         /// Command that was applied.
@@ -2019,6 +2162,7 @@ pub mod types {
         /// ID of the workflow instance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_instance_id: Option<String>,
+        /// The `playbook_context` property.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
     }
@@ -2134,6 +2278,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -2205,6 +2350,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -2268,6 +2414,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowInstanceResponse {
         /// Number of instances that match.
@@ -2337,6 +2484,7 @@ pub mod types {
             out.push(self.as_str().to_owned());
         }
     }
+    /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct UpdateWorkflowInstanceBody {
         /// Command to apply: terminate the instance, retry it, or set the debugging result of a node (the last needs `task_id` and `input_dataobject`).
@@ -2347,6 +2495,16 @@ pub mod types {
         /// Input to give the node being debugged; required with `ActionInstanceDebugCommand`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub input_dataobject: Option<String>,
+    }
+    impl UpdateWorkflowInstanceBody {
+        /// A `UpdateWorkflowInstanceBody` with its required fields (`command_type`) and no optional ones.
+        pub fn new(command_type: UpdateWorkflowInstanceBodyCommandType) -> Self {
+            Self {
+                command_type,
+                task_id: None,
+                input_dataobject: None,
+            }
+        }
     }
 }
 /// One request builder per operation: set optional parameters, then `.await` it (or call

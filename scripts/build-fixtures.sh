@@ -12,7 +12,7 @@ fixtures=("$@")
 tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$scratch" -xf -
 failed=0
 for fixture in "${fixtures[@]}"; do
-  rm -rf "$scratch/spec" "$scratch/generated" "$scratch/tests" "$scratch/examples" "$scratch/benches"
+  rm -rf "$scratch/spec" "$scratch/generated"
   mkdir -p "$scratch/spec" "$scratch/generated"
   cp "$fixture" "$scratch/spec/"
   # Only the library: examples and tests are written against the real spec.

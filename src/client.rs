@@ -43,10 +43,15 @@ pub const REGIONS: &[&str] = &[
 /// Environment variables [`Credentials::from_env`] and [`ClientBuilder::from_env`] read: the
 /// names Huawei Cloud's own SDKs use.
 pub mod env {
+    /// Access key id.
     pub const ACCESS_KEY: &str = "HUAWEICLOUD_SDK_AK";
+    /// Secret access key.
     pub const SECRET_KEY: &str = "HUAWEICLOUD_SDK_SK";
+    /// Security token of a temporary access key.
     pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+    /// Project id, sent as `X-Project-Id` when the path carries none.
     pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+    /// Region whose SecMaster endpoint to use.
     pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
 }
 
@@ -55,6 +60,7 @@ pub mod env {
 pub struct Secret(Arc<str>);
 
 impl Secret {
+    /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into().into())
     }
@@ -76,14 +82,21 @@ impl fmt::Debug for Secret {
 #[non_exhaustive]
 pub enum Credentials {
     /// An IAM user token, sent as `X-Auth-Token`.
-    Token { token: Secret },
+    Token {
+        /// The token.
+        token: Secret,
+    },
     /// An access key pair: every request is signed (SDK-HMAC-SHA256). A temporary pair carries a
     /// security token, sent as `X-Security-Token`. `project_id` is sent as `X-Project-Id` when
     /// the path carries none.
     AkSk {
+        /// Access key id.
         access_key: String,
+        /// Secret access key.
         secret_key: Secret,
+        /// Security token of a temporary key pair.
         security_token: Option<Secret>,
+        /// Project id sent as `X-Project-Id` when the path carries none.
         project_id: Option<String>,
     },
 }
@@ -189,15 +202,18 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
+    /// Options that change nothing.
     pub fn new() -> Self {
         CallOptions::default()
     }
 
+    /// Sets the total time for the call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    /// Sets the retry policy for the call.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
@@ -246,6 +262,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -293,6 +310,7 @@ pub struct ProjectClient {
 }
 
 impl ProjectClient {
+    /// The project's id.
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
@@ -306,6 +324,7 @@ impl ProjectClient {
         }
     }
 
+    /// The client this handle uses.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -320,14 +339,17 @@ pub struct WorkspaceClient {
 }
 
 impl WorkspaceClient {
+    /// The project's id.
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
 
+    /// The workspace's id.
     pub fn workspace_id(&self) -> &str {
         &self.workspace_id
     }
 
+    /// The client this handle uses.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -357,6 +379,7 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are authenticated.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -395,6 +418,7 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = match (self.endpoint, self.region) {
             (Some(_), Some(_)) => {

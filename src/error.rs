@@ -18,24 +18,36 @@ pub enum Error<E = Infallible> {
     Api(Box<ApiError<E>>),
     /// A request that cannot be sent (an empty path parameter, a header value with a line break,
     /// an unknown region, ...), caught before anything went on the wire.
-    InvalidInput { message: String },
+    InvalidInput {
+        /// What is wrong and how to mend it.
+        message: String,
+    },
     /// A file to upload could not be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
     /// No complete answer within the call's total timeout.
-    Timeout { after: Duration },
+    Timeout {
+        /// The timeout that ran out.
+        after: Duration,
+    },
     /// The service could not be reached, or the connection failed.
     Transport {
+        /// The failure.
         source: reqwest::Error,
         /// How many times the request was sent.
         attempts: u32,
     },
     /// A success answer whose body is not what the spec describes.
     Decode {
+        /// HTTP status of the answer.
         status: u16,
+        /// The answer's `X-Request-Id`.
         request_id: Option<String>,
+        /// What did not match.
         message: String,
         /// The start of the body, for diagnosis.
         snippet: String,

@@ -24,7 +24,13 @@ macro_rules! fixture {
     )*};
 }
 
-fixture!(query_parameters, json_bodies, schema_shapes, odd_names, responses);
+fixture!(
+    query_parameters,
+    json_bodies,
+    schema_shapes,
+    odd_names,
+    responses
+);
 
 #[test]
 fn real_spec() {

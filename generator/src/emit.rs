@@ -262,23 +262,31 @@ fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
                 } else {
                     ty
                 };
-                let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+                let serde_attr =
+                    (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
                 quote! {
                     #doc
                     #serde_attr
                     pub #name: #ty,
                 }
             });
-            let additional = additional.as_ref().map(|value| {
-                let name = ident(&field_names.claim_snake("additional_properties"));
-                let ty = type_tokens(value, true);
-                quote! {
-                    /// Properties the spec does not name.
-                    #[serde(flatten)]
-                    pub #name: std::collections::BTreeMap<String, #ty>,
-                }
-            });
+            let additional_name = additional
+                .as_ref()
+                .map(|_| ident(&field_names.claim_snake("additional_properties")));
+            let additional =
+                additional
+                    .as_ref()
+                    .zip(additional_name.as_ref())
+                    .map(|(value, name)| {
+                        let ty = type_tokens(value, true);
+                        quote! {
+                            /// Properties the spec does not name.
+                            #[serde(flatten)]
+                            pub #name: std::collections::BTreeMap<String, #ty>,
+                        }
+                    });
             let default = defaultable.contains(&def.name).then(|| quote!(Default,));
+            let constructor = constructor(&def.name, fields, additional_name.as_ref());
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -286,9 +294,64 @@ fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
                     #(#field_tokens)*
                     #additional
                 }
+                #constructor
             }
         }
     }
+}
+
+/// Most arguments a generated constructor takes (clippy's `too_many_arguments` starts at 8).
+const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
+
+/// `new(required fields...)` for a struct with required fields, the others left empty, so that a
+/// caller writes `Body { description: Some(..), ..Body::new(name, kind) }`.
+fn constructor(
+    type_name: &str,
+    fields: &[Field],
+    additional: Option<&Ident>,
+) -> Option<TokenStream> {
+    let required: Vec<&Field> = fields.iter().filter(|f| !is_optional(f)).collect();
+    if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGUMENTS {
+        return None;
+    }
+    let args = required.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = match &f.ty {
+            TypeRef::String => quote!(impl Into<String>),
+            ty => type_tokens(ty, true),
+        };
+        quote!(#name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if is_optional(f) {
+            quote!(#name: None,)
+        } else {
+            match (&f.ty, f.boxed) {
+                (TypeRef::String, _) => quote!(#name: #name.into(),),
+                (_, true) => quote!(#name: Box::new(#name),),
+                _ => quote!(#name,),
+            }
+        }
+    });
+    let additional = additional.map(|name| quote!(#name: Default::default(),));
+    let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+    let doc = format!(
+        " A `{type_name}` with its required fields ({}) and no optional ones.",
+        names.join(", ")
+    );
+    let type_ident = ident(type_name);
+    Some(quote! {
+        impl #type_ident {
+            #[doc = #doc]
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #additional
+                }
+            }
+        }
+    })
 }
 
 fn operations_module(api: &Api) -> TokenStream {

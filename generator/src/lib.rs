@@ -20,6 +20,7 @@
 
 pub mod diagnostic;
 pub mod emit;
+pub mod import_doc;
 pub mod load;
 pub mod model;
 pub mod names;

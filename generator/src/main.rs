@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: generator [--check] [--spec PATH]... [--out DIR]
+       generator import-doc PAGE.txt [--into spec/FILE.yaml] [--operation-id NAME]
 
 Generates the SecMaster client from OpenAPI 3.0 YAML files.
 
@@ -18,7 +19,10 @@ Generates the SecMaster client from OpenAPI 3.0 YAML files.
   --check        write nothing; exit 1 and name the stale files if generated/ is out of date
   --spec PATH    a spec file, or a folder whose .yaml/.yml files are read (repeatable)
   --out DIR      the folder to write into (default: generated)
-  -h, --help     print this help";
+  -h, --help     print this help
+
+  import-doc     transcribe an API reference page (as text) into an OpenAPI operation;
+                 see `generator import-doc --help`";
 
 struct Args {
     check: bool,
@@ -47,7 +51,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().map(String::as_str) == Some("import-doc") {
+        return generator::import_doc::cli(&raw[1..]);
+    }
+    let args = match parse_args(raw.into_iter()) {
         Ok(Some(args)) => args,
         Ok(None) => {
             println!("{USAGE}");

@@ -403,7 +403,13 @@ impl<'a> Builder<'a> {
 
     /// Defines the type `name` for `schema`.
     fn define(&mut self, name: String, schema: &Schema, keys: &[&str]) {
-        let docs = schema_docs(schema);
+        let mut docs = schema_docs(schema);
+        if docs.iter().all(|l| l.trim().is_empty()) {
+            docs = vec![format!(
+                "The `{}` schema.",
+                keys.last().copied().unwrap_or(name.as_str())
+            )];
+        }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s))
                 if s.enumeration.iter().flatten().next().is_some() =>
@@ -437,14 +443,19 @@ impl<'a> Builder<'a> {
                 let mut field_names = Namespace::default();
                 let fields = properties
                     .into_iter()
-                    .map(|(wire_name, ty, nullable, docs)| Field {
-                        name: field_names.claim_snake(&wire_name),
-                        required: required.contains(&wire_name),
-                        wire_name,
-                        ty,
-                        nullable,
-                        boxed: false,
-                        docs,
+                    .map(|(wire_name, ty, nullable, mut docs)| {
+                        if docs.iter().all(|l| l.trim().is_empty()) {
+                            docs = vec![format!("The `{wire_name}` property.")];
+                        }
+                        Field {
+                            name: field_names.claim_snake(&wire_name),
+                            required: required.contains(&wire_name),
+                            wire_name,
+                            ty,
+                            nullable,
+                            boxed: false,
+                            docs,
+                        }
                     })
                     .collect();
                 TypeKind::Struct { fields, additional }
@@ -712,6 +723,14 @@ impl<'a> Builder<'a> {
             if let Some(description) = &data.description {
                 docs.extend(description.lines().map(str::to_owned));
             }
+            if docs.is_empty() {
+                let place = match location {
+                    ParamLocation::Path => "path",
+                    ParamLocation::Query => "query",
+                    ParamLocation::Header => "header",
+                };
+                docs.push(format!("The `{}` {place} parameter.", data.name));
+            }
             if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
                 docs.extend(constraint_docs(schema));
             }
@@ -821,6 +840,9 @@ impl<'a> Builder<'a> {
                 docs.push(String::new());
             }
             docs.extend(description.lines().map(str::to_owned));
+        }
+        if docs.is_empty() {
+            docs.push(format!("The `{operation_id}` operation."));
         }
         let method_name = method_names.entry(scope).or_insert_with(|| {
             Namespace::with_reserved(&[
@@ -996,6 +1018,11 @@ impl<'a> Builder<'a> {
                     Vec::new(),
                     Some(self.reference_type(reference, keys)),
                 ),
+            };
+            let docs = if docs.iter().all(|l| l.trim().is_empty()) {
+                vec![format!("The `{wire_name}` form field.")]
+            } else {
+                docs
             };
             fields.push(FormField {
                 name: arg_names.claim_snake(wire_name),

@@ -1,0 +1,147 @@
+//! The `Type` column of a reference table.
+
+/// A primitive type name as the reference spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prim {
+    String,
+    Integer,
+    Long,
+    Number,
+    Float,
+    Double,
+    Boolean,
+    File,
+    Object,
+}
+
+/// What a `Type` cell says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TypeRef {
+    Prim(Prim),
+    /// `X object`: described by a later table titled `X`.
+    Named(String),
+    /// `Array of ...`.
+    Array(Box<TypeRef>),
+}
+
+/// The wording the error messages quote when a type cell is not understood.
+pub(crate) const KNOWN_TYPES: &str =
+    "String, Integer, Long, Number, Float, Double, Boolean, File, Object, \
+`Array of strings` (or integers, longs, numbers, floats, doubles, booleans, objects), \
+`Array of X objects` or `X object`";
+
+fn prim(word: &str) -> Option<Prim> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "string" => Prim::String,
+        "integer" | "int" => Prim::Integer,
+        "long" => Prim::Long,
+        "number" => Prim::Number,
+        "float" => Prim::Float,
+        "double" => Prim::Double,
+        "boolean" => Prim::Boolean,
+        "file" => Prim::File,
+        "object" => Prim::Object,
+        _ => return None,
+    })
+}
+
+fn plural_prim(word: &str) -> Option<Prim> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "strings" => Prim::String,
+        "integers" => Prim::Integer,
+        "longs" => Prim::Long,
+        "numbers" => Prim::Number,
+        "floats" => Prim::Float,
+        "doubles" => Prim::Double,
+        "booleans" => Prim::Boolean,
+        "objects" => Prim::Object,
+        _ => return None,
+    })
+}
+
+/// A word that can name a nested type (`AopWorkflowInfo`, `data`, `conditions`).
+pub(crate) fn is_type_name(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Parses a `Type` cell; `None` when it is not one of [`KNOWN_TYPES`].
+pub(crate) fn parse_type(cell: &str) -> Option<TypeRef> {
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    match words.as_slice() {
+        [one] => prim(one).map(TypeRef::Prim),
+        [name, obj] if obj.eq_ignore_ascii_case("object") && is_type_name(name) => {
+            if prim(name).is_some() {
+                // `Object object`, `String object`: not a spelling the reference uses.
+                None
+            } else {
+                Some(TypeRef::Named((*name).to_string()))
+            }
+        }
+        [array, of, rest @ ..] if *array == "Array" && *of == "of" => match rest {
+            [plural] => plural_prim(plural).map(|p| TypeRef::Array(Box::new(TypeRef::Prim(p)))),
+            [name, objs] if *objs == "objects" && is_type_name(name) && prim(name).is_none() => {
+                Some(TypeRef::Array(Box::new(TypeRef::Named(
+                    (*name).to_string(),
+                ))))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a cell is shaped like a type even though [`parse_type`] rejects it, so that a row
+/// with a misspelt or unsupported type is reported rather than read as part of the previous
+/// row's description.
+pub(crate) fn looks_like_type(cell: &str) -> bool {
+    if parse_type(cell).is_some() {
+        return true;
+    }
+    if cell.starts_with("Array of") || cell.ends_with(" object") || cell.ends_with(" objects") {
+        return true;
+    }
+    if cell.contains('<') && cell.ends_with('>') {
+        return true; // Map<String,String>, List<Foo>
+    }
+    let single_word = !cell.contains(char::is_whitespace);
+    single_word
+        && cell.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && cell.chars().all(|c| c.is_ascii_alphanumeric())
+        && !matches!(
+            cell,
+            "Definition" | "Constraints" | "Range" | "Yes" | "No" | "None"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar() {
+        assert_eq!(parse_type("String"), Some(TypeRef::Prim(Prim::String)));
+        assert_eq!(parse_type("Long"), Some(TypeRef::Prim(Prim::Long)));
+        assert_eq!(
+            parse_type("data object"),
+            Some(TypeRef::Named("data".into()))
+        );
+        assert_eq!(
+            parse_type("Array of AopWorkflowInfo objects"),
+            Some(TypeRef::Array(Box::new(TypeRef::Named(
+                "AopWorkflowInfo".into()
+            ))))
+        );
+        assert_eq!(
+            parse_type("Array of strings"),
+            Some(TypeRef::Array(Box::new(TypeRef::Prim(Prim::String))))
+        );
+        assert_eq!(parse_type("Timestamp"), None);
+        assert_eq!(parse_type("Map<String,String>"), None);
+        assert_eq!(parse_type("Array of Array of strings"), None);
+        assert!(looks_like_type("Timestamp"));
+        assert!(!looks_like_type("Definition"));
+        assert!(!looks_like_type("Error code."));
+    }
+}
