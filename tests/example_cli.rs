@@ -1,4 +1,4 @@
-//! The `import_workflow` example, run as a user would, against a local server.
+//! The examples, run as a user would, against a local server.
 
 mod support;
 
@@ -7,17 +7,21 @@ use std::process::Output;
 use support::server::{Reply, TestServer};
 
 /// `cargo test` builds the examples next to the test binaries' folder.
-fn example() -> PathBuf {
+fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     profile_dir
         .join("examples")
-        .join(format!("import_workflow{}", std::env::consts::EXE_SUFFIX))
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 async fn run(args: Vec<String>) -> Output {
+    run_example("import_workflow", args).await
+}
+
+async fn run_example(name: &'static str, args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
-        std::process::Command::new(example())
+        std::process::Command::new(example(name))
             .args(args)
             .env_remove("HUAWEICLOUD_SDK_AK")
             .env_remove("HUAWEICLOUD_SDK_SK")
@@ -160,4 +164,65 @@ async fn refuses_bad_usage_with_exit_code_two() {
     .await;
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not offered in region `mars-1`"));
+}
+
+#[tokio::test]
+async fn the_lifecycle_example_lists_creates_updates_and_deletes() {
+    let server = TestServer::start(vec![
+        Reply::status(200).json(r#"{"total":1,"data":[{"id":"old","name":"existing"}]}"#),
+        Reply::status(200)
+            .header("X-Request-Id", "c1")
+            .json(r#"{"data":{"id":"new-1","name":"block-source-ip"}}"#),
+        Reply::status(200).json(r#"{"data":{"id":"new-1","name":"block-source-ip-v2"}}"#),
+        Reply::status(200).json(r#"{"data":{"id":"new-1"}}"#),
+    ])
+    .await;
+    let args = [
+        "--endpoint",
+        &server.url(),
+        "--token",
+        "T",
+        "--project-id",
+        "P",
+        "--workspace-id",
+        "W",
+        "--dataclass-id",
+        "DC",
+    ];
+    let output = run_example(
+        "workflow_lifecycle",
+        args.iter().map(|s| s.to_string()).collect(),
+    )
+    .await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "1 workflows in the workspace\n  old existing\ncreated new-1 (request id c1)\nrenamed to block-source-ip-v2\ndeleted new-1\n"
+    );
+    let requests = server.requests();
+    let lines: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /v1/P/workspaces/W/soc/workflows?limit=10",
+            "POST /v1/P/workspaces/W/soc/workflows",
+            "PUT /v1/P/workspaces/W/soc/workflows/new-1",
+            "DELETE /v1/P/workspaces/W/soc/workflows/new-1",
+        ]
+    );
+    assert_eq!(
+        requests[1].body_str(),
+        Some(
+            r#"{"name":"block-source-ip","description":"Blocks the source IP of an alert","engine_type":"public_engine","aop_type":"NORMAL","dataclass_id":"DC"}"#
+        )
+    );
+    assert_eq!(
+        requests[2].body_str(),
+        Some(
+            r#"{"name":"block-source-ip-v2","description":"Blocks the source IP of an alert for 24 hours"}"#
+        )
+    );
 }
