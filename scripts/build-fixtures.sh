@@ -3,29 +3,44 @@
 # runs clippy with -D warnings on it: proof that what the generator accepts compiles cleanly.
 # usage: scripts/build-fixtures.sh [FIXTURE.yaml ...]   (default: tests/fixtures/specs/*.yaml)
 #        scripts/build-fixtures.sh --alongside FILE.yaml ... (each file added to the real spec/ instead)
+#        scripts/build-fixtures.sh --pages PAGE.txt ...     (each page transcribed by import-doc first)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/fixture-builds}"
 alongside=0
-if [[ ${1:-} == --alongside ]]; then
-  alongside=1
-  shift
-fi
+pages=0
+case ${1:-} in
+  --alongside) alongside=1; shift ;;
+  --pages) pages=1; shift ;;
+esac
 fixtures=("$@")
+if ((pages)); then
+  [[ ${#fixtures[@]} -gt 0 ]] || fixtures=("$root"/generator/tests/fixtures/pages/*.txt)
+  mkdir -p "$scratch/.pages"
+  transcribed=()
+  for page in "${fixtures[@]}"; do
+    out="$scratch/.pages/$(basename "$page" .txt).yaml"
+    (cd "$root" && cargo run -q -p generator -- import-doc "$page") > "$out"
+    transcribed+=("$out")
+  done
+  fixtures=("${transcribed[@]}")
+fi
 [[ ${#fixtures[@]} -gt 0 ]] || fixtures=("$root"/tests/fixtures/specs/*.yaml)
-tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$scratch" -xf -
+mkdir -p "$scratch/crate"
+tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$scratch/crate" -xf -
+crate="$scratch/crate"
 failed=0
 for fixture in "${fixtures[@]}"; do
-  rm -rf "$scratch/spec" "$scratch/generated"
-  mkdir -p "$scratch/spec" "$scratch/generated"
+  rm -rf "$crate/spec" "$crate/generated"
+  mkdir -p "$crate/spec" "$crate/generated"
   if ((alongside)); then
-    cp "$root"/spec/*.yaml "$scratch/spec/"
+    cp "$root"/spec/*.yaml "$crate/spec/"
   fi
-  cp "$fixture" "$scratch/spec/"
+  cp "$fixture" "$crate/spec/"
   # Only the library: examples and tests are written against the real spec.
-  if (cd "$scratch" && cargo clippy -q -p secmaster --lib -- -D warnings && RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p secmaster --lib); then
+  if (cd "$crate" && cargo clippy -q -p secmaster --lib -- -D warnings && RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p secmaster --lib); then
     echo "ok: $(basename "$fixture")"
   else
     echo "FAILED: $(basename "$fixture")"

@@ -234,17 +234,18 @@ fn shared_components_are_the_specs() {
 #[test]
 fn operation_id_override() {
     let options = ImportOptions {
-        operation_id: Some("ImportAopworkflow".into()),
+        operation_id: Some("ImportWorkflowFile".into()),
     };
     let (doc, _) = import(&page(SEED), &options);
     assert_eq!(
         at(&doc, &["paths", IMPORT_PATH, "post", "operationId"]).as_str(),
-        Some("ImportAopworkflow")
+        Some("ImportWorkflowFile")
     );
+    // Without the option: the official name of the operation at that method and path.
     let (doc, _) = import_fixture(SEED);
     assert_eq!(
         at(&doc, &["paths", IMPORT_PATH, "post", "operationId"]).as_str(),
-        Some("ImportWorkflowInformation")
+        Some("ImportAopworkflow")
     );
 }
 

@@ -649,7 +649,9 @@ pub(crate) fn document(page: &Page<'_>, options: &ImportOptions) -> Result<Value
                 format!("`--operation-id {id}`: expected an ASCII letter followed by letters, digits or `_`"),
             ))
         }
-        None => naming::operation_id_from_title(page.title).ok_or_else(|| {
+        None => naming::official_operation_id(&page.method, &page.path)
+            .or_else(|| naming::operation_id_from_title(page.title))
+            .ok_or_else(|| {
             err(page.title_line, "expected a title with at least one word to name the operation (or pass --operation-id)")
         })?,
     };

@@ -61,14 +61,16 @@
 //!
 //! # operationId
 //!
-//! Unless `--operation-id` names it, the operationId is the title in PascalCase: the title is
+//! Unless `--operation-id` names it, the operationId is the official name of the operation at the
+//! page's method and path, from SecMaster's list of operations (`secmaster-operations.tsv`, the
+//! names Huawei's SDKs and documentation URLs use: the seed page gives `ImportAopworkflow`). A page
+//! whose method and path are not in that list is named from its title in PascalCase: the title is
 //! split into words at every character that is not an ASCII letter or digit, the articles `a`,
 //! `an` and `the` are dropped, a leading gerund is replaced by its verb from a fixed list
 //! (`Importing` → `Import`, `Querying` → `Query`, `Deleting` → `Delete`, ...; other first words
 //! stay as they are), and each word gets an upper-case first letter (the rest is kept):
 //! "Importing Workflow Information" → `ImportWorkflowInformation`, "Deleting a Playbook" →
-//! `DeletePlaybook`. Huawei's own names (e.g. `ImportAopworkflow`) are not on the page; pass
-//! `--operation-id` to use them.
+//! `DeletePlaybook`.
 //!
 //! # Errors
 //!
@@ -146,7 +148,8 @@ document with its operation.
 
   --into FILE          add the operation (and its components) to an existing spec file instead of
                        printing it; refuses an operation the file already has
-  --operation-id NAME  name the operation NAME instead of deriving it from the page title
+  --operation-id NAME  name the operation NAME instead of its official name (or, for an
+                       operation not in SecMaster's list, the name derived from the title)
   -h, --help           print this help
 ";
 

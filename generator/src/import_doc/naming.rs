@@ -51,6 +51,24 @@ const VERBS: &[(&str, &str)] = &[
 
 const ARTICLES: &[&str] = &["a", "an", "the"];
 
+/// SecMaster's operations (version, official name, method, path, request content type), as
+/// Huawei's SDKs and documentation URLs name them.
+const OFFICIAL_OPERATIONS: &str = include_str!("secmaster-operations.tsv");
+
+/// The official name of the operation at `method` and `path`, when SecMaster has one there.
+pub(crate) fn official_operation_id(method: &str, path: &str) -> Option<String> {
+    OFFICIAL_OPERATIONS.lines().skip(1).find_map(|line| {
+        let mut fields = line.split('\t');
+        let (_version, name, m, p) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
+        (m.eq_ignore_ascii_case(method) && p == path).then(|| name.to_owned())
+    })
+}
+
 /// The operationId a title gives (see the module documentation for the rule).
 pub(crate) fn operation_id_from_title(title: &str) -> Option<String> {
     let words: Vec<&str> = title
@@ -108,6 +126,27 @@ mod tests {
         assert_eq!(id("Creating an AK/SK Pair"), "CreateAKSKPair");
         assert_eq!(id("Workflow Overview"), "WorkflowOverview");
         assert_eq!(operation_id_from_title("-- 42 --"), None);
+    }
+
+    #[test]
+    fn official_names_come_from_the_operation_list() {
+        assert_eq!(
+            official_operation_id(
+                "POST",
+                "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import"
+            )
+            .as_deref(),
+            Some("ImportAopworkflow")
+        );
+        assert_eq!(
+            official_operation_id(
+                "get",
+                "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows"
+            )
+            .as_deref(),
+            Some("ListWorkflows")
+        );
+        assert_eq!(official_operation_id("GET", "/v1/nowhere"), None);
         assert_eq!(schema_name("data"), "Data");
         assert_eq!(schema_name("AopWorkflowInfo"), "AopWorkflowInfo");
         assert_eq!(schema_name("alert_info"), "AlertInfo");
