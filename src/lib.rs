@@ -42,7 +42,13 @@ pub use upload::UploadFile;
 
 // The generated operations and types: `generated/secmaster.rs`, or a fresh copy in OUT_DIR when
 // the source tree is read-only (see build.rs).
-include!(env!("SECMASTER_GENERATED"));
+#[cfg(not(secmaster_generated_in_out_dir))]
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/generated/secmaster.rs"
+));
+#[cfg(secmaster_generated_in_out_dir)]
+include!(concat!(env!("OUT_DIR"), "/secmaster.rs"));
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]

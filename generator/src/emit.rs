@@ -15,33 +15,16 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// Doc attributes for `lines`, made safe for rustdoc: fenced code is marked as text (so it is not
-/// compiled as a doctest) and indentation is dropped (so it is not read as an indented code block).
+/// Doc attributes for `lines`, made safe for rustdoc, clippy and doc tests whatever the spec's
+/// descriptions contain (see [`crate::doc_text`]): fenced code is marked as text, indentation is
+/// dropped, links, HTML and URLs are escaped or made valid, control characters removed.
 pub fn docs(lines: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
-    let mut previous_blank = true;
-    let mut lines: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    for line in lines {
-        if line.is_empty() && previous_blank {
-            continue;
-        }
-        previous_blank = line.is_empty();
-        let text = if let Some(rest) = line.strip_prefix("```") {
-            if rest.trim().is_empty() || !rest.trim().eq_ignore_ascii_case("text") {
-                "```text".to_owned()
-            } else {
-                line.to_owned()
-            }
-        } else {
-            line.to_owned()
-        };
-        let text = if text.is_empty() {
+    for line in crate::doc_text::doc_lines(lines) {
+        let text = if line.is_empty() {
             String::new()
         } else {
-            format!(" {text}")
+            format!(" {line}")
         };
         out.extend(quote!(#[doc = #text]));
     }
@@ -173,10 +156,7 @@ fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
             let other = ident(other);
             let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
             let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-            let variant_docs = values.iter().map(|v| {
-                let text = format!(" `{v}`");
-                quote!(#[doc = #text])
-            });
+            let variant_docs = values.iter().map(|v| docs(&[format!("`{v}`")]));
             quote! {
                 #doc
                 ///

@@ -3,7 +3,14 @@
 //! The pipeline, one module per stage, data flowing one way:
 //! [`load`] (YAML files → one merged OpenAPI document, with source places) →
 //! [`model`] (resolved, validated, named operations and types) →
-//! [`emit`] (Rust tokens) → [`write`] (formatted text, compared and written atomically).
+//! [`emit`] (Rust tokens) → [`mod@write`] (formatted text, compared and written atomically).
+//!
+//! Faults in the spec are reported all at once, each at its line and column with an excerpt of
+//! the source and how to mend it ([`diagnostic`]): [`yaml`] keeps the places of keys and values,
+//! [`validate`] checks the shape of each document before openapiv3 reads it, and the loader and
+//! the model check references, names and what the client supports. On any fault nothing is
+//! written. Descriptions become doc comments through [`doc_text`], which keeps whatever they
+//! contain from breaking rustdoc, clippy or doc tests.
 //!
 //! ```no_run
 //! // In a build script or a tool:
@@ -19,12 +26,17 @@
 //! ```
 
 pub mod diagnostic;
+pub mod doc_text;
 pub mod emit;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod import_doc;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod validate;
 pub mod write;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use write::{OutputFile, WriteOutcome};
@@ -60,7 +72,12 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Spec(diagnostics) => write!(f, "{diagnostics}"),
+            Error::Spec(diagnostics) => {
+                write!(f, "{diagnostics}")?;
+                let n = diagnostics.len();
+                let faults = if n == 1 { "fault" } else { "faults" };
+                write!(f, "\nerror: the spec has {n} {faults}; nothing was written")
+            }
             Error::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
             Error::Internal(message) => f.write_str(message),
         }
@@ -132,11 +149,64 @@ impl Config {
         Ok(files)
     }
 
-    /// The files the spec gives, without touching the disk beyond reading the spec.
+    /// The files the spec gives, without touching the disk beyond reading the spec. Every fault
+    /// of every file is reported at once: those found reading and merging the files, and those
+    /// found building the model of the files that could be read.
     pub fn render(&self) -> Result<Vec<OutputFile>, Error> {
-        let spec = load::load(&self.inputs()?)?;
-        let api = model::build(&spec)?;
-        render_api(&api)
+        // A panic is a generator bug; it must still end in an error that says so, not in a crash
+        // of the build script or the command (and nothing is written either way).
+        match std::panic::catch_unwind(|| self.render_unguarded()) {
+            Ok(result) => result,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(Error::Internal(format!(
+                    "error: the generator crashed on this spec ({what}); this is a generator bug, please report it with the spec; nothing was written"
+                )))
+            }
+        }
+    }
+
+    /// [`Config::render`] without turning a panic into an error: what the fuzz tests run.
+    pub fn render_unguarded(&self) -> Result<Vec<OutputFile>, Error> {
+        let inputs = self.inputs()?;
+        let names: Vec<String> = inputs.iter().map(|p| load::display_name(p)).collect();
+        let loaded = load::load_all(&inputs);
+        let mut diagnostics = loaded.diagnostics;
+        // The model is built also when some file could not be read, to report the faults of the
+        // others in the same run; it is rendered only when everything was read without fault.
+        if let Some(spec) = &loaded.spec {
+            match model::build(spec) {
+                Ok(api) if loaded.complete && diagnostics.is_empty() => return render_api(&api),
+                Ok(_) => {}
+                Err(found) => {
+                    // The model meets again some faults the loader reported (a dangling `$ref`
+                    // it follows): keep the loader's report.
+                    let reported: Vec<(String, String)> = diagnostics
+                        .iter()
+                        .map(|d| (d.file.clone(), d.message.clone()))
+                        .collect();
+                    diagnostics.extend(
+                        found
+                            .0
+                            .into_iter()
+                            .filter(|d| !reported.contains(&(d.file.clone(), d.message.clone()))),
+                    );
+                }
+            }
+        }
+        let mut diagnostics = Diagnostics(diagnostics);
+        diagnostics.sort(&names);
+        if diagnostics.is_empty() {
+            return Err(Error::Internal(
+                "the spec could not be read, but no fault was reported; this is a generator bug"
+                    .to_owned(),
+            ));
+        }
+        Err(Error::Spec(diagnostics))
     }
 
     /// Generates into the output folder, writing only files whose content changed. On any error

@@ -1,10 +1,23 @@
 //! Load: spec files (YAML) to OpenAPI documents, merged into one, remembering where each operation
 //! and component came from.
+//!
+//! Each file is read twice: by serde_yaml, for the document the generator uses, and by a
+//! position-keeping YAML reader ([`crate::yaml`]), so that every fault is reported at its line and
+//! column. Before the document is read into openapiv3's types, [`crate::validate`] checks its
+//! shape, so that a wrong field is reported where it is written rather than as "data did not match
+//! any variant of untagged enum". Every fault of every file is reported at once.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use openapiv3::{OpenAPI, ReferenceOr};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::validate::{self, At, Kind, Reference};
+use crate::yaml::{Span, Tree};
+use openapiv3::{Components, OpenAPI, ReferenceOr};
+use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Deepest nesting of mappings and lists a spec may have. Real specs stay far below; the bound
+/// keeps every recursive reader (serde, the checks, the model) far from the end of its stack.
+pub const MAX_DEPTH: usize = 64;
 
 /// One spec file as read from disk.
 #[derive(Debug)]
@@ -12,13 +25,95 @@ pub struct SpecFile {
     /// The name used in messages and in the generated header (as given, with `/` separators).
     pub name: String,
     pub text: String,
+    /// Where every key and value is written; `None` when the text is not YAML.
+    pub tree: Option<Tree>,
 }
 
 impl SpecFile {
-    /// 1-based line and column of the key reached by following `keys` down block-style YAML
-    /// mappings, e.g. `["paths", "/v1/x", "post"]`. `None` when the key is not found that way.
-    pub fn locate(&self, keys: &[&str]) -> Option<(usize, usize)> {
-        locate_key(&self.text, keys)
+    /// A file read from `text` (no parsing yet).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let tree = Tree::parse(&text).ok();
+        SpecFile {
+            name: name.into(),
+            text,
+            tree,
+        }
+    }
+
+    /// The place of the key reached by following `keys` (mapping keys, or list indices such as
+    /// `"2"`) from the top, e.g. `["paths", "/v1/x", "post", "parameters", "2"]`: the key of the last
+    /// step, or the value when the step has no key (a list item). When the path leads nowhere, the
+    /// deepest step that exists.
+    pub fn locate(&self, keys: &[&str]) -> Option<Location> {
+        self.locate_at(keys, At::Key)
+    }
+
+    /// Like [`SpecFile::locate`], but the value of the last step (`maybe` in `required: maybe`).
+    pub fn locate_value(&self, keys: &[&str]) -> Option<Location> {
+        self.locate_at(keys, At::Value)
+    }
+
+    pub fn locate_at(&self, keys: &[&str], at: At) -> Option<Location> {
+        let Some(tree) = &self.tree else {
+            // serde_yaml read the file, the position-keeping reader did not (the two disagree on
+            // a few lenient constructs): look for the keys in the text instead.
+            return Some(search_key(&self.text, keys).map_or_else(
+                || self.start(),
+                |(line, column, width)| {
+                    self.location(Span {
+                        pos: crate::yaml::Pos { line, column },
+                        width,
+                    })
+                },
+            ));
+        };
+        let found = tree.find(keys)?;
+        let span = match (at, found.key) {
+            (At::Value, _) if found.complete => found.value,
+            (_, Some(key)) => key,
+            (_, None) => found.value,
+        };
+        Some(self.location(span))
+    }
+
+    /// Like [`SpecFile::locate_at`] for a path of owned steps.
+    pub fn locate_path(&self, path: &[String], at: At) -> Option<Location> {
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        self.locate_at(&keys, at)
+    }
+
+    /// A location with the text of its line.
+    pub fn location(&self, span: Span) -> Location {
+        let source = self
+            .text
+            .split('\n')
+            .nth(span.pos.line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_owned();
+        Location {
+            line: span.pos.line,
+            column: span.pos.column,
+            width: span.width,
+            source,
+        }
+    }
+
+    /// The start of the file.
+    pub fn start(&self) -> Location {
+        self.location(Span {
+            pos: crate::yaml::Pos { line: 1, column: 1 },
+            width: 1,
+        })
+    }
+
+    /// `FILE:LINE:COL` of a path, for messages that name another place.
+    pub fn place_text(&self, keys: &[&str]) -> String {
+        match self.locate(keys) {
+            Some(l) => format!("{}:{}:{}", self.name, l.line, l.column),
+            None => self.name.clone(),
+        }
     }
 }
 
@@ -31,6 +126,11 @@ pub struct Spec {
     pub operation_files: BTreeMap<(String, String), usize>,
     /// Component schema name → index into `files`.
     pub schema_files: BTreeMap<String, usize>,
+    /// (components section, name) → index into `files` of the first definition.
+    pub component_files: BTreeMap<(String, String), usize>,
+    /// Components defined in files that could not be read: references to them are not faults
+    /// of the files that could.
+    pub unread_components: ComponentNames,
 }
 
 impl Spec {
@@ -38,6 +138,16 @@ impl Spec {
         let index = self
             .operation_files
             .get(&(path.to_owned(), method.to_owned()))
+            .copied()
+            .unwrap_or(0);
+        &self.files[index]
+    }
+
+    /// The file defining a component (the first file, when unknown).
+    pub fn file_of_component(&self, section: &str, name: &str) -> &SpecFile {
+        let index = self
+            .component_files
+            .get(&(section.to_owned(), name.to_owned()))
             .copied()
             .unwrap_or(0);
         &self.files[index]
@@ -72,93 +182,563 @@ pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     Ok(files)
 }
 
+/// What loading found: the merged spec and every fault.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The files that could be read, merged; `None` when there was no file to read.
+    pub spec: Option<Spec>,
+    /// Whether every file could be read as an OpenAPI 3.0 document. When not, `spec` is good
+    /// only for finding more faults, never for generating.
+    pub complete: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Reads and merges the given spec files. Every fault of every file is reported at once.
 pub fn load(paths: &[PathBuf]) -> Result<Spec, Diagnostics> {
+    let loaded = load_all(paths);
+    match loaded.spec {
+        Some(spec) if loaded.complete && loaded.diagnostics.is_empty() => Ok(spec),
+        _ => Err(Diagnostics(loaded.diagnostics)),
+    }
+}
+
+/// Reads the given spec files and merges what can be merged, collecting every fault.
+pub fn load_all(paths: &[PathBuf]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut sources = Vec::new();
+    for path in paths {
+        let name = display_name(path);
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => sources.push((name, text)),
+                Err(e) => {
+                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let before = String::from_utf8_lossy(valid);
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                    let file = SpecFile {
+                        name: name.clone(),
+                        text,
+                        tree: None,
+                    };
+                    let location = file.location(Span {
+                        pos: crate::yaml::Pos { line, column },
+                        width: 1,
+                    });
+                    diagnostics.push(
+                        Diagnostic::new(name, "the file is not UTF-8 text")
+                            .at(Some(location))
+                            .help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(e) => diagnostics.push(
+                Diagnostic::new(name, format!("cannot read the file: {e}"))
+                    .help("check that the spec file exists and can be read"),
+            ),
+        }
+    }
+    if sources.is_empty() && !diagnostics.is_empty() {
+        return Loaded {
+            spec: None,
+            complete: false,
+            diagnostics,
+        };
+    }
+    let mut loaded = load_sources(sources);
+    if !diagnostics.is_empty() {
+        diagnostics.append(&mut loaded.diagnostics);
+        loaded.diagnostics = diagnostics;
+        loaded.complete = false;
+    }
+    loaded
+}
+
+/// Reads spec documents given as (name, text), as [`load_all`] does with files.
+pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let mut documents = Vec::new();
-    for path in paths {
-        let name = display_name(path);
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                diagnostics.push(Diagnostic::new(name, format!("cannot read the file: {e}")));
-                continue;
+    let mut all_read = true;
+    let mut references = Vec::new();
+    let mut unread_names = ComponentNames::default();
+    for (name, text) in sources {
+        let file = SpecFile::new(name, text);
+        let mut parsed = parse(&file);
+        diagnostics.append(&mut parsed.faults);
+        references.push((files.len(), parsed.references));
+        match parsed.document {
+            Some(document) => documents.push((files.len(), document)),
+            None => {
+                all_read = false;
+                unread_names.extend(parsed.names);
             }
-        };
-        let file = SpecFile { name, text };
-        match parse(&file) {
-            Ok(document) => {
-                documents.push((files.len(), document));
-            }
-            Err(d) => diagnostics.push(d),
         }
         files.push(file);
     }
-    if !diagnostics.is_empty() {
-        return Err(Diagnostics(diagnostics));
+    if files.is_empty() {
+        diagnostics.push(
+            Diagnostic::new("spec", "no spec file to read").help("name a spec folder or file"),
+        );
+        return Loaded {
+            spec: None,
+            complete: false,
+            diagnostics,
+        };
     }
-    merge(files, documents)
+    let mut spec = merge(files, documents, &mut diagnostics);
+    // References are checked against the components of every file, also those whose document
+    // could not be read, so that their faults are reported in the same run.
+    {
+        let mut defined = ComponentNames::of(spec.document.components.as_ref());
+        defined.extend(unread_names.clone());
+        spec.unread_components = unread_names;
+        for (file_index, references) in references {
+            let file = &spec.files[file_index];
+            for reference in references {
+                if let Some((message, help)) =
+                    reference_fault(&reference.target, reference.kind, &defined)
+                {
+                    diagnostics.push(
+                        Diagnostic::new(&file.name, message)
+                            .at(file.locate_path(&reference.path, At::Value))
+                            .help(help),
+                    );
+                }
+            }
+        }
+    }
+    Loaded {
+        spec: Some(spec),
+        complete: all_read,
+        diagnostics,
+    }
 }
 
-fn display_name(path: &Path) -> String {
+/// How a spec file is named in messages and in the generated header.
+pub fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn parse(file: &SpecFile) -> Result<OpenAPI, Diagnostic> {
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(file, &e))?;
-    let Some(mapping) = value.as_mapping() else {
-        return Err(Diagnostic::new(&file.name, "the file is not a YAML mapping")
-            .at(Some((1, 1)))
-            .help("a spec file is one OpenAPI 3.0 document: a mapping with `openapi`, `info` and `paths`"));
+/// What reading one file gave.
+#[derive(Default)]
+struct Parsed {
+    document: Option<OpenAPI>,
+    /// Its `$ref`s, also when the document could not be read (but its YAML could).
+    references: Vec<Reference>,
+    /// The components it defines, as written.
+    names: ComponentNames,
+    faults: Vec<Diagnostic>,
+}
+
+fn parse(file: &SpecFile) -> Parsed {
+    let mut names = ComponentNames::default();
+    let mut references = Vec::new();
+    match read(file, &mut names, &mut references) {
+        Ok(document) => Parsed {
+            document: Some(document),
+            references,
+            names,
+            faults: Vec::new(),
+        },
+        Err(faults) => Parsed {
+            document: None,
+            references,
+            names,
+            faults,
+        },
+    }
+}
+
+/// Reads one file: YAML, then the OpenAPI version, the shape, and openapiv3's types.
+fn read(
+    file: &SpecFile,
+    names: &mut ComponentNames,
+    references: &mut Vec<Reference>,
+) -> Result<OpenAPI, Vec<Diagnostic>> {
+    let fault = |location: Option<Location>, message: String, help: &str| {
+        Diagnostic::new(&file.name, message).at(location).help(help)
     };
-    match mapping.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => {
-            return Err(Diagnostic::new(
-                &file.name,
-                format!("OpenAPI version {v} is not supported"),
-            )
-            .at(file.locate(&["openapi"]))
-            .help("write the document as OpenAPI 3.0 (`openapi: 3.0.3`)"));
-        }
-        None => {
-            let help = if mapping.contains_key("swagger") {
-                "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 (`openapi: 3.0.3`)"
-            } else {
-                "start the document with `openapi: 3.0.3`"
-            };
-            return Err(
-                Diagnostic::new(&file.name, "missing `openapi` version field")
-                    .at(Some((1, 1)))
-                    .help(help),
-            );
+    if file.text.trim().is_empty() || file.tree.as_ref().is_some_and(|t| t.root.is_none()) {
+        return Err(vec![fault(
+            Some(file.start()),
+            "the file is empty".to_owned(),
+            "write an OpenAPI 3.0 document in it: `openapi: 3.0.3`, `info:` and `paths:`",
+        )]);
+    }
+    if let Some(tree) = &file.tree {
+        if !tree.duplicates.is_empty() {
+            return Err(tree
+                .duplicates
+                .iter()
+                .map(|d| {
+                    Diagnostic::new(
+                        &file.name,
+                        format!(
+                            "the key `{}` is written twice in one mapping",
+                            validate::short(&d.key)
+                        ),
+                    )
+                    .at(Some(file.location(d.second)))
+                    .note(
+                        &file.name,
+                        Some(file.location(d.first)),
+                        "first written here",
+                    )
+                    .help("keep one of them, with the contents of both")
+                })
+                .collect());
         }
     }
-    serde_yaml::from_value(value).map_err(|e| {
-        Diagnostic::new(&file.name, format!("not a valid OpenAPI 3.0 document: {e}"))
-            .help("compare the structure with the OpenAPI 3.0 specification")
-    })
+    let value: Value = match serde_yaml::from_str(&file.text) {
+        Ok(value) => value,
+        Err(e) => return Err(vec![yaml_error(file, &e)]),
+    };
+    let Value::Mapping(mapping) = &value else {
+        let what = validate::describe(&value);
+        return Err(vec![fault(
+            file.locate(&[]).or(Some(file.start())),
+            format!("the file is not a mapping but {what}"),
+            "a spec file is one OpenAPI 3.0 document: a mapping with `openapi:`, `info:` and `paths:`",
+        )]);
+    };
+    if let Some(swagger) = mapping.get("swagger") {
+        let version = match swagger {
+            Value::String(s) => format!(" {}", validate::short(s)),
+            Value::Number(n) => format!(" {n}"),
+            _ => String::new(),
+        };
+        return Err(vec![fault(
+            file.locate(&["swagger"]),
+            format!("this is a Swagger{version} document; the generator reads OpenAPI 3.0"),
+            "convert it to OpenAPI 3.0 (`openapi: 3.0.3`, with `components:` for `definitions:`), e.g. with swagger2openapi",
+        )]);
+    }
+    match mapping.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
+        Some(Value::String(v)) if v.starts_with("3.1") => {
+            return Err(vec![fault(
+                file.locate_value(&["openapi"]),
+                format!("OpenAPI {} documents are not supported", validate::short(v)),
+                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`): one `type` per schema, `nullable: true` for null, no `webhooks`",
+            )]);
+        }
+        Some(Value::String(v)) => {
+            return Err(vec![fault(
+                file.locate_value(&["openapi"]),
+                format!("OpenAPI version `{}` is not supported", validate::short(v)),
+                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`)",
+            )]);
+        }
+        Some(other) => {
+            return Err(vec![fault(
+                file.locate_value(&["openapi"]),
+                format!("`openapi` must be a version in quotes, not {}", validate::describe(other)),
+                "write `openapi: 3.0.3` (a bare `3.0` is read as a number; quote it: `openapi: '3.0'`)",
+            )]);
+        }
+        None => {
+            return Err(vec![fault(
+                file.locate(&[]).or(Some(file.start())),
+                "the document has no `openapi` version".to_owned(),
+                "start it with `openapi: 3.0.3`",
+            )]);
+        }
+    }
+    if let Some(found) = too_deep(&value) {
+        return Err(vec![fault(
+            file.locate_path(&found, At::Key),
+            format!("the document nests deeper than {MAX_DEPTH} levels"),
+            "flatten it: move nested schemas to `components: schemas:` and refer to them with `$ref`",
+        )]);
+    }
+    let report = validate::check(&value);
+    *references = report.references;
+    if let Some(Value::Mapping(components)) = mapping.get("components") {
+        for (section, entries) in components {
+            if let (Some(section), Value::Mapping(entries)) = (section.as_str(), entries) {
+                for name in entries.keys().filter_map(Value::as_str) {
+                    names.insert(section, name);
+                }
+            }
+        }
+    }
+    if !report.faults.is_empty() {
+        return Err(report
+            .faults
+            .into_iter()
+            .map(|f| {
+                Diagnostic::new(&file.name, f.message)
+                    .at(file.locate_path(&f.path, f.at))
+                    .help(f.help)
+            })
+            .collect());
+    }
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+        Ok(document) => Ok(document),
+        Err(e) => {
+            let path: Vec<String> = e
+                .path()
+                .iter()
+                .filter_map(|segment| match segment {
+                    serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                    serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                    serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
+                    serde_path_to_error::Segment::Unknown => None,
+                })
+                .collect();
+            Err(vec![fault(
+                file.locate_path(&path, At::Value),
+                format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+                "compare this place with the OpenAPI 3.0 specification",
+            )])
+        }
+    }
+}
+
+/// The path to a place nested deeper than [`MAX_DEPTH`], if any (iterative: any depth is safe).
+fn too_deep(value: &Value) -> Option<Vec<String>> {
+    let mut stack: Vec<(&Value, Vec<String>)> = vec![(value, Vec::new())];
+    while let Some((value, path)) = stack.pop() {
+        if path.len() > MAX_DEPTH {
+            return Some(path);
+        }
+        match value {
+            Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let mut p = path.clone();
+                    p.push(i.to_string());
+                    stack.push((item, p));
+                }
+            }
+            Value::Mapping(map) => {
+                for (k, v) in map {
+                    let mut p = path.clone();
+                    p.push(k.as_str().unwrap_or("?").to_owned());
+                    stack.push((v, p));
+                }
+            }
+            Value::Tagged(tagged) => stack.push((&tagged.value, path)),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn yaml_error(file: &SpecFile, error: &serde_yaml::Error) -> Diagnostic {
-    let place = error.location().map(|l| (l.line(), l.column()));
-    let mut message = error.to_string();
-    // serde_yaml appends " at line L column C"; the place is printed in front already.
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
+    // serde_yaml's text: `PROBLEM at line L column C[, while CONTEXT at line L column C]`.
+    let text = error.to_string();
+    let (problem, context) = match text.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (text.as_str(), None),
+    };
+    let problem = problem.split(" at line ").next().unwrap_or(problem);
+    let location = error.location().map(|l| {
+        file.location(Span {
+            pos: crate::yaml::Pos {
+                line: l.line(),
+                column: l.column(),
+            },
+            width: 1,
+        })
+    });
+    // The context: what was being read, and where it started.
+    let context = context.and_then(|c| {
+        let (what, place) = c.split_once(" at line ")?;
+        let (line, column) = place.split_once(" column ")?;
+        let what = what
+            .trim_start_matches("parsing ")
+            .trim_start_matches("scanning ")
+            .to_owned();
+        Some((
+            what,
+            line.parse::<usize>().ok()?,
+            column.parse::<usize>().ok()?,
+        ))
+    });
+    let help = match &context {
+        _ if problem.contains("more than one document") => "keep one document per file: remove the `---` line and what follows, or move it to a file of its own".to_owned(),
+        _ if problem.contains("recursion limit") || problem.contains("repetition limit") => "write the document without so many nested levels or repeated aliases".to_owned(),
+        _ if problem.contains("duplicate entry") => "keep one of the two entries, with the contents of both".to_owned(),
+        Some((what, line, _)) if what.contains("flow sequence") => format!("close the list `[...]` that starts on line {line} with `]`, and separate its items with `,`"),
+        Some((what, line, _)) if what.contains("flow mapping") => format!("close the mapping `{{...}}` that starts on line {line} with `}}`, and separate its entries with `,`"),
+        Some((what, line, _)) if what.contains("quoted scalar") => format!("close the quoted text that starts on line {line} with the same quote"),
+        Some((what, _, _)) if what.contains("block mapping") || what.contains("simple key") => "indent the keys of one mapping equally, write `: ` after each key, and quote values that contain `: ` or start with a special character".to_owned(),
+        _ => "fix the YAML syntax at this place (indentation, a missing `:` or quote, a stray character)".to_owned(),
+    };
+    let mut diagnostic = Diagnostic::new(&file.name, format!("invalid YAML: {problem}"))
+        .at(location.or(Some(file.start())))
+        .help(help);
+    if let Some((what, line, column)) = context {
+        let location = file.location(Span {
+            pos: crate::yaml::Pos { line, column },
+            width: 1,
+        });
+        diagnostic = diagnostic.note(&file.name, Some(location), format!("{what} starts here"));
     }
-    Diagnostic::new(&file.name, format!("invalid YAML: {message}"))
-        .at(place)
-        .help("fix the YAML syntax at that place")
+    diagnostic
 }
 
-fn merge(files: Vec<SpecFile>, documents: Vec<(usize, OpenAPI)>) -> Result<Spec, Diagnostics> {
-    let mut diagnostics = Vec::new();
+/// The names of the components defined, by section.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentNames(BTreeMap<String, std::collections::BTreeSet<String>>);
+
+impl ComponentNames {
+    /// The components of a (merged) document.
+    pub fn of(components: Option<&Components>) -> Self {
+        let mut names = ComponentNames::default();
+        if let Some(components) = components {
+            for section in SECTIONS {
+                for name in component_names(components, section) {
+                    names.insert(section, name);
+                }
+            }
+        }
+        names
+    }
+
+    pub fn insert(&mut self, section: &str, name: &str) {
+        self.0
+            .entry(section.to_owned())
+            .or_default()
+            .insert(name.to_owned());
+    }
+
+    pub fn extend(&mut self, other: ComponentNames) {
+        for (section, names) in other.0 {
+            self.0.entry(section).or_default().extend(names);
+        }
+    }
+
+    /// The names of one section.
+    pub fn in_section(&self, section: &str) -> std::collections::BTreeSet<&str> {
+        self.0
+            .get(section)
+            .map(|names| names.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The names defined in one section of `components`.
+pub fn component_names<'c>(components: &'c Components, section: &str) -> Vec<&'c String> {
+    match section {
+        "schemas" => components.schemas.keys().collect(),
+        "responses" => components.responses.keys().collect(),
+        "parameters" => components.parameters.keys().collect(),
+        "examples" => components.examples.keys().collect(),
+        "requestBodies" => components.request_bodies.keys().collect(),
+        "headers" => components.headers.keys().collect(),
+        "securitySchemes" => components.security_schemes.keys().collect(),
+        "links" => components.links.keys().collect(),
+        "callbacks" => components.callbacks.keys().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What is wrong with a `$ref` to `target` at a place expecting `kind`, as (message, help); `None`
+/// when it points to a component of the right kind.
+pub fn reference_fault(
+    target: &str,
+    kind: Kind,
+    defined: &ComponentNames,
+) -> Option<(String, String)> {
+    let wanted = format!("#/components/{}/NAME", kind.section());
+    let Some(rest) = target.strip_prefix("#/components/") else {
+        let shown = validate::short(target);
+        return Some(if target.starts_with('#') {
+            (
+                format!("`$ref: '{shown}'` does not point into `components`"),
+                format!("refer to a {} as `{wanted}`", kind.noun()),
+            )
+        } else {
+            (
+                format!("`$ref: '{shown}'` refers to another document, which is not supported"),
+                format!(
+                    "copy the {} into `components: {}:` of a spec file and refer to it as `{wanted}`",
+                    kind.noun(),
+                    kind.section()
+                ),
+            )
+        });
+    };
+    let (section, name) = rest.split_once('/').unwrap_or((rest, ""));
+    let shown = validate::short(target);
+    match Kind::of_section(section) {
+        Some(found) if found != kind => {
+            return Some((
+                format!(
+                    "`$ref: '{shown}'` refers to a {} where a {} belongs",
+                    found.noun(),
+                    kind.noun()
+                ),
+                format!("refer to a {} as `{wanted}`", kind.noun()),
+            ))
+        }
+        None => {
+            return Some((
+                format!(
+                    "`$ref: '{shown}'` points into `components/{}`, which holds no {}s",
+                    validate::short(section),
+                    kind.noun()
+                ),
+                format!("refer to a {} as `{wanted}`", kind.noun()),
+            ))
+        }
+        Some(_) => {}
+    }
+    let names = defined.in_section(section);
+    if names.contains(name) {
+        return None;
+    }
+    let suggestion = names
+        .iter()
+        .filter(|n| {
+            n.eq_ignore_ascii_case(name)
+                || validate::edit_distance(n, name) <= 2.max(name.len() / 4)
+        })
+        .min_by_key(|n| validate::edit_distance(n, name))
+        .map(|n| {
+            format!(
+                "correct the name to `{n}`, or define `{}` under `components: {section}:`",
+                validate::short(name)
+            )
+        });
+    Some((
+        format!(
+            "`$ref: '{shown}'` points to nothing: no {} `{}` is defined under `components: {section}:`",
+            kind.noun(),
+            validate::short(name)
+        ),
+        suggestion.unwrap_or_else(|| {
+            format!(
+                "define `{}` under `components: {section}:` in a spec file, or correct the name",
+                validate::short(name)
+            )
+        }),
+    ))
+}
+
+const SECTIONS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+fn merge(
+    files: Vec<SpecFile>,
+    documents: Vec<(usize, OpenAPI)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Spec {
     let mut merged: Option<OpenAPI> = None;
     let mut operation_files = BTreeMap::new();
-    let mut schema_files: BTreeMap<String, usize> = BTreeMap::new();
+    let mut component_files: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut operation_ids: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
 
     for (file_index, document) in documents {
@@ -168,30 +748,68 @@ fn merge(files: Vec<SpecFile>, documents: Vec<(usize, OpenAPI)>) -> Result<Spec,
                 continue;
             };
             for (method, operation) in item.iter() {
+                let first_definition = operation_files
+                    .get(&(path.clone(), method.to_owned()))
+                    .copied();
+                if let Some(first) = first_definition {
+                    let first: &SpecFile = &files[first];
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &file.name,
+                            format!(
+                                "`{} {path}` is defined twice; first at {}",
+                                method.to_uppercase(),
+                                first.place_text(&["paths", path, method])
+                            ),
+                        )
+                        .at(file.locate(&["paths", path, method]))
+                        .note(
+                            &first.name,
+                            first.locate(&["paths", path, method]),
+                            "first defined here",
+                        )
+                        .help("keep one definition of each operation"),
+                    );
+                    continue;
+                }
                 operation_files.insert((path.clone(), method.to_owned()), file_index);
-                if let Some(id) = &operation.operation_id {
-                    if let Some((first_file, first_path, first_method)) = operation_ids.get(id) {
-                        let first = &files[*first_file];
-                        let first_place = place_text(first, &["paths", first_path, first_method]);
-                        diagnostics.push(
-                            Diagnostic::new(
-                                &file.name,
-                                format!("operationId `{id}` is used twice; first at {first_place}"),
-                            )
-                            .at(file.locate(&["paths", path, method, "operationId"]))
-                            .help("give each operation its own operationId"),
-                        );
-                    } else {
-                        operation_ids
-                            .insert(id.clone(), (file_index, path.clone(), method.to_owned()));
-                    }
+                let Some(id) = &operation.operation_id else {
+                    continue;
+                };
+                let keys = ["paths", path.as_str(), method, "operationId"];
+                if let Some((first_file, first_path, first_method)) = operation_ids.get(id) {
+                    let first = &files[*first_file];
+                    let first_keys = [
+                        "paths",
+                        first_path.as_str(),
+                        first_method.as_str(),
+                        "operationId",
+                    ];
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &file.name,
+                            format!(
+                                "operationId `{}` is used twice; first by `{} {first_path}` at {}",
+                                validate::short(id),
+                                first_method.to_uppercase(),
+                                first.place_text(&first_keys)
+                            ),
+                        )
+                        .at(file.locate_value(&keys))
+                        .note(&first.name, first.locate_value(&first_keys), "first used here")
+                        .help("give each operation its own operationId: the official operation name of the API reference"),
+                    );
+                } else {
+                    operation_ids.insert(id.clone(), (file_index, path.clone(), method.to_owned()));
                 }
             }
         }
         let Some(target) = merged.as_mut() else {
             if let Some(components) = &document.components {
-                for name in components.schemas.keys() {
-                    schema_files.insert(name.clone(), file_index);
+                for section in SECTIONS {
+                    for name in component_names(components, section) {
+                        component_files.insert((section.to_string(), name.clone()), file_index);
+                    }
                 }
             }
             merged = Some(document);
@@ -204,15 +822,7 @@ fn merge(files: Vec<SpecFile>, documents: Vec<(usize, OpenAPI)>) -> Result<Spec,
                 }
                 Some(ReferenceOr::Item(existing)) => {
                     if let ReferenceOr::Item(item) = item {
-                        merge_path_item(
-                            existing,
-                            item,
-                            &path,
-                            file,
-                            &files,
-                            &operation_files,
-                            &mut diagnostics,
-                        );
+                        merge_path_item(existing, item);
                     }
                 }
                 Some(ReferenceOr::Reference { .. }) => {}
@@ -221,36 +831,40 @@ fn merge(files: Vec<SpecFile>, documents: Vec<(usize, OpenAPI)>) -> Result<Spec,
         if let Some(components) = document.components {
             let target_components = target.components.get_or_insert_with(Default::default);
             macro_rules! merge_components {
-                ($field:ident, $kind:literal) => {
+                ($field:ident, $section:literal) => {
                     for (name, value) in components.$field {
                         match target_components.$field.get(&name) {
                             None => {
+                                component_files.insert(($section.to_owned(), name.clone()), file_index);
                                 target_components.$field.insert(name, value);
                             }
                             Some(existing) if same(existing, &value) => {}
                             Some(_) => {
-                                let first = schema_files
-                                    .get(&name)
-                                    .map(|i| &files[*i])
-                                    .filter(|_| $kind == "schemas");
+                                let keys = ["components", $section, name.as_str()];
+                                let first = component_files
+                                    .get(&($section.to_owned(), name.clone()))
+                                    .map(|i| &files[*i]);
                                 let first_place = first
-                                    .map(|f| format!(" (first at {})", place_text(f, &["components", $kind, &name])))
+                                    .map(|f| format!(" at {}", f.place_text(&keys)))
                                     .unwrap_or_default();
-                                diagnostics.push(
-                                    Diagnostic::new(
-                                        &file.name,
-                                        format!("component `{}/{name}` differs from the one of the same name in another file{first_place}", $kind),
-                                    )
-                                    .at(file.locate(&["components", $kind, &name]))
-                                    .help("make both definitions identical, or rename one of them"),
-                                );
+                                let mut diagnostic = Diagnostic::new(
+                                    &file.name,
+                                    format!(
+                                        "`components: {}: {}` differs from the definition of the same name{first_place}",
+                                        $section,
+                                        validate::short(&name)
+                                    ),
+                                )
+                                .at(file.locate(&keys))
+                                .help("make both definitions identical, or rename one of them (and its `$ref`s)");
+                                if let Some(first) = first {
+                                    diagnostic = diagnostic.note(&first.name, first.locate(&keys), "first defined here");
+                                }
+                                diagnostics.push(diagnostic);
                             }
                         }
                     }
                 };
-            }
-            for name in components.schemas.keys() {
-                schema_files.entry(name.clone()).or_insert(file_index);
             }
             merge_components!(schemas, "schemas");
             merge_components!(responses, "responses");
@@ -263,61 +877,42 @@ fn merge(files: Vec<SpecFile>, documents: Vec<(usize, OpenAPI)>) -> Result<Spec,
             merge_components!(callbacks, "callbacks");
         }
     }
-    if !diagnostics.is_empty() {
-        return Err(Diagnostics(diagnostics));
-    }
-    let Some(document) = merged else {
-        return Err(Diagnostic::new("spec", "no spec file to read").into());
-    };
-    Ok(Spec {
+    // With no document read, the files are still needed for the places of other faults.
+    let document = merged.unwrap_or_else(|| OpenAPI {
+        openapi: String::new(),
+        ..Default::default()
+    });
+    let schema_files = component_files
+        .iter()
+        .filter(|((section, _), _)| section == "schemas")
+        .map(|((_, name), index)| (name.clone(), *index))
+        .collect();
+    Spec {
         files,
         document,
         operation_files,
         schema_files,
-    })
+        component_files,
+        unread_components: ComponentNames::default(),
+    }
 }
 
-fn merge_path_item(
-    existing: &mut openapiv3::PathItem,
-    item: openapiv3::PathItem,
-    path: &str,
-    file: &SpecFile,
-    files: &[SpecFile],
-    operation_files: &BTreeMap<(String, String), usize>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// Adds the operations of `item` that `existing` lacks (the same operation in two files was
+/// reported already).
+fn merge_path_item(existing: &mut openapiv3::PathItem, item: openapiv3::PathItem) {
     let slots = [
-        ("get", item.get, &mut existing.get),
-        ("put", item.put, &mut existing.put),
-        ("post", item.post, &mut existing.post),
-        ("delete", item.delete, &mut existing.delete),
-        ("options", item.options, &mut existing.options),
-        ("head", item.head, &mut existing.head),
-        ("patch", item.patch, &mut existing.patch),
-        ("trace", item.trace, &mut existing.trace),
+        (item.get, &mut existing.get),
+        (item.put, &mut existing.put),
+        (item.post, &mut existing.post),
+        (item.delete, &mut existing.delete),
+        (item.options, &mut existing.options),
+        (item.head, &mut existing.head),
+        (item.patch, &mut existing.patch),
+        (item.trace, &mut existing.trace),
     ];
-    for (method, new, slot) in slots {
-        let Some(new) = new else { continue };
-        if slot.is_some() {
-            let first = files
-                .iter()
-                .find(|f| f.name != file.name && f.locate(&["paths", path, method]).is_some())
-                .map(|f| place_text(f, &["paths", path, method]))
-                .unwrap_or_else(|| "another file".to_owned());
-            let _ = operation_files;
-            diagnostics.push(
-                Diagnostic::new(
-                    &file.name,
-                    format!(
-                        "`{} {path}` is defined twice; first at {first}",
-                        method.to_uppercase()
-                    ),
-                )
-                .at(file.locate(&["paths", path, method]))
-                .help("keep one definition of each operation"),
-            );
-        } else {
-            *slot = Some(new);
+    for (new, slot) in slots {
+        if slot.is_none() {
+            *slot = new;
         }
     }
     existing.parameters.extend(item.parameters);
@@ -330,21 +925,14 @@ fn same<T: serde::Serialize>(a: &T, b: &T) -> bool {
     }
 }
 
-fn place_text(file: &SpecFile, keys: &[&str]) -> String {
-    match file.locate(keys) {
-        Some((line, column)) => format!("{}:{line}:{column}", file.name),
-        None => file.name.clone(),
-    }
-}
-
-/// Finds a key in block-style YAML by following `keys` from the top. Good enough for the
-/// hand-written specs this project keeps (block mappings, optionally quoted keys).
-pub fn locate_key(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
+/// Finds a key by following `keys` down block-style YAML mappings in the text (list indices are
+/// skipped): the line, column and width of the deepest key found.
+fn search_key(text: &str, keys: &[&str]) -> Option<(usize, usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut start = 0;
     let mut parent_indent: Option<usize> = None;
     let mut found = None;
-    for key in keys {
+    for key in keys.iter().filter(|k| k.parse::<usize>().is_err()) {
         let mut hit = None;
         for (index, line) in lines.iter().enumerate().skip(start) {
             let trimmed = line.trim_start();
@@ -352,27 +940,30 @@ pub fn locate_key(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
                 continue;
             }
             let indent = line.len() - trimmed.len();
-            if let Some(parent) = parent_indent {
-                if indent <= parent {
-                    break;
-                }
+            if parent_indent.is_some_and(|parent| indent <= parent) {
+                break;
             }
-            let trimmed = trimmed.strip_prefix("- ").unwrap_or(trimmed);
-            let bare = [
+            let (trimmed, indent) = match trimmed.strip_prefix("- ") {
+                Some(rest) => (rest, indent + 2),
+                None => (trimmed, indent),
+            };
+            if [
                 format!("{key}:"),
                 format!("'{key}':"),
                 format!("\"{key}\":"),
-            ];
-            if bare
-                .iter()
-                .any(|b| trimmed == b.as_str() || trimmed.starts_with(&format!("{b} ")))
+            ]
+            .iter()
+            .any(|k| trimmed.starts_with(k.as_str()))
             {
                 hit = Some((index, indent));
                 break;
             }
         }
-        let (index, indent) = hit?;
-        found = Some((index + 1, indent + 1));
+        let Some((index, indent)) = hit else {
+            break;
+        };
+        let column = lines[index][..indent].chars().count() + 1;
+        found = Some((index + 1, column, key.chars().count().max(1)));
         start = index + 1;
         parent_indent = Some(indent);
     }
@@ -381,14 +972,22 @@ pub fn locate_key(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::locate_key;
+    use super::*;
 
     #[test]
-    fn locates_nested_keys() {
-        let text = "a:\n  b:\n    c: 1\n  'd':\n    c: 2\ne:\n  c: 3\n";
-        assert_eq!(locate_key(text, &["a", "b", "c"]), Some((3, 5)));
-        assert_eq!(locate_key(text, &["a", "d", "c"]), Some((5, 5)));
-        assert_eq!(locate_key(text, &["e", "c"]), Some((7, 3)));
-        assert_eq!(locate_key(text, &["a", "e"]), None);
+    fn locates_keys_values_and_list_items() {
+        let file = SpecFile::new(
+            "spec/x.yaml",
+            "a:\n  b:\n    c: 1\n  'd':\n    - c: 2\n    - c: maybe\ne:\n  c: 3\n",
+        );
+        let at = |l: Option<Location>| l.map(|l| (l.line, l.column));
+        assert_eq!(at(file.locate(&["a", "b", "c"])), Some((3, 5)));
+        assert_eq!(at(file.locate(&["a", "d", "1", "c"])), Some((6, 7)));
+        assert_eq!(at(file.locate_value(&["a", "d", "1", "c"])), Some((6, 10)));
+        assert_eq!(at(file.locate(&["a", "d", "1"])), Some((6, 7)));
+        assert_eq!(at(file.locate(&["e", "c"])), Some((8, 3)));
+        // Not there: the deepest step that is.
+        assert_eq!(at(file.locate(&["a", "e"])), Some((1, 1)));
+        assert_eq!(file.locate(&["e", "c"]).unwrap().source, "  c: 3");
     }
 }

@@ -1,9 +1,10 @@
 //! Model: the operations and types of the spec, resolved (`$ref`s followed), validated and named
 //! once, for the emitters to consume.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{Spec, SpecFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::load::{reference_fault, ComponentNames, Spec, SpecFile};
 use crate::names::{pascal, snake, Namespace};
+use crate::validate::{At, Kind};
 use openapiv3::{
     AdditionalProperties, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -197,6 +198,7 @@ const OPERATION_TYPE_SUFFIXES: &[&str] = &["Request", "Error", "Response"];
 pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
     let mut builder = Builder::new(spec);
     builder.components();
+    builder.alias_cycles();
     let operations = builder.operations();
     if !builder.diagnostics.is_empty() {
         return Err(Diagnostics(builder.diagnostics));
@@ -221,7 +223,18 @@ struct Builder<'a> {
     file: &'a SpecFile,
     /// Header name of the API key scheme, supplied by the client's credentials.
     auth_header: Option<String>,
+    /// The `allOf` references being followed for the type being defined, outermost first.
+    all_of_stack: Vec<String>,
+    /// The `allOf` references already merged into the type being defined.
+    all_of_seen: Vec<String>,
+    /// The components defined, for checking references.
+    defined: ComponentNames,
+    /// How many types are being defined, one inside another.
+    define_depth: usize,
 }
+
+/// Most types defined one inside another (see `Builder::define`).
+const MAX_INLINE_DEPTH: usize = 24;
 
 impl<'a> Builder<'a> {
     fn new(spec: &'a Spec) -> Self {
@@ -243,12 +256,31 @@ impl<'a> Builder<'a> {
             diagnostics: Vec::new(),
             file: &spec.files[0],
             auth_header,
+            all_of_stack: Vec::new(),
+            all_of_seen: Vec::new(),
+            defined: {
+                let mut defined = ComponentNames::of(spec.document.components.as_ref());
+                defined.extend(spec.unread_components.clone());
+                defined
+            },
+            define_depth: 0,
         }
     }
 
-    fn error(&mut self, keys: &[&str], message: impl Into<String>, help: impl Into<String>) {
+    /// A fault at the key `path` leads to (or its deepest existing step).
+    fn error(&mut self, path: &[String], message: impl Into<String>, help: impl Into<String>) {
+        self.error_at(path, At::Key, message, help);
+    }
+
+    fn error_at(
+        &mut self,
+        path: &[String],
+        at: At,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let diagnostic = Diagnostic::new(&self.file.name, message)
-            .at(self.file.locate(keys))
+            .at(self.file.locate_path(path, at))
             .help(help);
         self.diagnostics.push(diagnostic);
     }
@@ -278,17 +310,66 @@ impl<'a> Builder<'a> {
                 .map(|i| &self.spec.files[*i])
                 .unwrap_or(&self.spec.files[0]);
             let rust_name = self.component_types[name].clone();
-            let keys = ["components", "schemas", name.as_str()];
+            let here = Here::new(name, &["components", "schemas", name.as_str()]);
             match schema {
-                ReferenceOr::Item(schema) => self.define(rust_name, schema, &keys),
+                ReferenceOr::Item(schema) => self.define(rust_name, schema, &here),
                 ReferenceOr::Reference { reference } => {
-                    let target = self.reference_type(reference, &keys);
+                    let target = self.reference_type(reference, &here);
                     self.types.push(TypeDef {
                         name: rust_name,
                         docs: Vec::new(),
                         kind: TypeKind::Alias(target),
                     });
                 }
+            }
+        }
+    }
+
+    /// Reports component schemas that are type aliases of themselves (`A: {$ref: B}`, `B: {$ref:
+    /// A}`, or `A: {type: array, items: {$ref: A}}`): Rust has no recursive type aliases.
+    fn alias_cycles(&mut self) {
+        let edges: HashMap<String, Vec<String>> = self
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Alias(ty) => {
+                    let mut names = Vec::new();
+                    named_in(ty, &mut names);
+                    Some((t.name.clone(), names))
+                }
+                _ => None,
+            })
+            .collect();
+        let Some(components) = &self.spec.document.components else {
+            return;
+        };
+        for name in components.schemas.keys() {
+            let Some(rust_name) = self.component_types.get(name) else {
+                continue;
+            };
+            // Whether following aliases from this one leads back to it.
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<&String> = edges.get(rust_name).into_iter().flatten().collect();
+            let mut cyclic = false;
+            while let Some(next) = stack.pop() {
+                if next == rust_name {
+                    cyclic = true;
+                    break;
+                }
+                if seen.insert(next.clone()) {
+                    stack.extend(edges.get(next).into_iter().flatten());
+                }
+            }
+            if cyclic {
+                self.file = self.spec.file_of_component("schemas", name);
+                self.error(
+                    &owned(&["components", "schemas", name]),
+                    format!(
+                        "schema `{}` is made only of itself (through `$ref`, lists or maps), which has no Rust type",
+                        crate::validate::short(name)
+                    ),
+                    "give it a definition of its own, e.g. an object with properties, instead of a `$ref` or a list of itself",
+                );
             }
         }
     }
@@ -312,28 +393,34 @@ impl<'a> Builder<'a> {
             })
     }
 
-    fn reference_type(&mut self, reference: &str, keys: &[&str]) -> TypeRef {
-        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
-            self.error(
-                keys,
-                format!("`$ref: {reference}` is not a reference to a component schema"),
-                "refer to `#/components/schemas/NAME` in the same file",
-            );
-            return TypeRef::Value;
-        };
-        match self.component_types.get(name) {
-            Some(rust_name) => TypeRef::Named(rust_name.clone()),
-            None => {
-                self.error(keys, format!("`$ref: {reference}` points to no schema: `components/schemas/{name}` does not exist"), format!("define `{name}` under `components: schemas:` or correct the name"));
-                TypeRef::Value
+    /// Reports a `$ref` at `here` that does not point to a component of `kind`; true when it does.
+    fn check_reference(&mut self, reference: &str, kind: Kind, here: &Here) -> bool {
+        match reference_fault(reference, kind, &self.defined) {
+            Some((message, help)) => {
+                self.error_at(&here.join(&["$ref"]).path, At::Value, message, help);
+                false
             }
+            None => true,
         }
     }
 
-    fn schema_type(&mut self, schema: &ReferenceOr<Schema>, place: &str, keys: &[&str]) -> TypeRef {
+    fn reference_type(&mut self, reference: &str, here: &Here) -> TypeRef {
+        if !self.check_reference(reference, Kind::Schema, here) {
+            return TypeRef::Value;
+        }
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_default();
+        match self.component_types.get(name) {
+            Some(rust_name) => TypeRef::Named(rust_name.clone()),
+            None => TypeRef::Value,
+        }
+    }
+
+    fn schema_type(&mut self, schema: &ReferenceOr<Schema>, place: &str, here: &Here) -> TypeRef {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference_type(reference, keys),
-            ReferenceOr::Item(schema) => self.inline_type(schema, place, keys),
+            ReferenceOr::Reference { reference } => self.reference_type(reference, here),
+            ReferenceOr::Item(schema) => self.inline_type(schema, place, here),
         }
     }
 
@@ -341,22 +428,22 @@ impl<'a> Builder<'a> {
         &mut self,
         schema: &ReferenceOr<Box<Schema>>,
         place: &str,
-        keys: &[&str],
+        here: &Here,
     ) -> TypeRef {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference_type(reference, keys),
-            ReferenceOr::Item(schema) => self.inline_type(schema, place, keys),
+            ReferenceOr::Reference { reference } => self.reference_type(reference, here),
+            ReferenceOr::Item(schema) => self.inline_type(schema, place, here),
         }
     }
 
     /// The type of an inline schema; objects and enums become new types named after `place`.
-    fn inline_type(&mut self, schema: &Schema, place: &str, keys: &[&str]) -> TypeRef {
+    fn inline_type(&mut self, schema: &Schema, place: &str, here: &Here) -> TypeRef {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s))
                 if s.enumeration.iter().flatten().next().is_some() =>
             {
                 let name = self.type_names.claim_pascal(place);
-                self.define(name.clone(), schema, keys);
+                self.define(name.clone(), schema, here);
                 TypeRef::Named(name)
             }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
@@ -371,27 +458,35 @@ impl<'a> Builder<'a> {
             },
             SchemaKind::Type(Type::Array(a)) => {
                 let item = match &a.items {
-                    Some(items) => self.boxed_schema_type(items, &format!("{place}Item"), keys),
+                    Some(items) => self.boxed_schema_type(
+                        items,
+                        &format!("{place}Item"),
+                        &here.join(&["items"]),
+                    ),
                     None => TypeRef::Value,
                 };
                 TypeRef::Vec(Box::new(item))
             }
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
                 match &o.additional_properties {
-                    Some(AdditionalProperties::Schema(value)) => TypeRef::Map(Box::new(
-                        self.schema_type(value, &format!("{place}Value"), keys),
-                    )),
+                    Some(AdditionalProperties::Schema(value)) => {
+                        TypeRef::Map(Box::new(self.schema_type(
+                            value,
+                            &format!("{place}Value"),
+                            &here.join(&["additionalProperties"]),
+                        )))
+                    }
                     _ => TypeRef::FreeObject,
                 }
             }
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
                 let name = self.type_names.claim_pascal(place);
-                self.define(name.clone(), schema, keys);
+                self.define(name.clone(), schema, here);
                 TypeRef::Named(name)
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let name = self.type_names.claim_pascal(place);
-                self.define(name.clone(), schema, keys);
+                self.define(name.clone(), schema, here);
                 TypeRef::Named(name)
             }
             SchemaKind::OneOf { .. }
@@ -402,13 +497,31 @@ impl<'a> Builder<'a> {
     }
 
     /// Defines the type `name` for `schema`.
-    fn define(&mut self, name: String, schema: &Schema, keys: &[&str]) {
+    fn define(&mut self, name: String, schema: &Schema, here: &Here) {
+        // Inline schemas inside inline schemas, each a type: a bound keeps the recursion (through
+        // `allOf` references, which are expanded in place) far from the end of the stack.
+        if self.define_depth >= MAX_INLINE_DEPTH {
+            self.error(
+                &here.path,
+                "schemas nest too deeply here (inline objects inside inline objects, or `allOf` expanding into more of them)",
+                "move nested schemas to `components: schemas:` and refer to them with `$ref`",
+            );
+            self.types.push(TypeDef {
+                name,
+                docs: vec!["A schema nested too deeply.".to_owned()],
+                kind: TypeKind::Alias(TypeRef::Value),
+            });
+            return;
+        }
+        self.define_depth += 1;
+        self.define_inner(name, schema, here);
+        self.define_depth -= 1;
+    }
+
+    fn define_inner(&mut self, name: String, schema: &Schema, here: &Here) {
         let mut docs = schema_docs(schema);
         if docs.iter().all(|l| l.trim().is_empty()) {
-            docs = vec![format!(
-                "The `{}` schema.",
-                keys.last().copied().unwrap_or(name.as_str())
-            )];
+            docs = vec![format!("The `{}` schema.", here.name)];
         }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s))
@@ -431,15 +544,34 @@ impl<'a> Builder<'a> {
                 let mut properties = Vec::new();
                 let mut required = BTreeSet::new();
                 let mut additional = None;
+                // The `allOf` references being expanded stay known through the inline types
+                // defined meanwhile: a schema whose inline property includes it again through
+                // `allOf` would otherwise be expanded without end. The references merged into
+                // this type are its own.
+                let saved_seen = std::mem::take(&mut self.all_of_seen);
+                let own = match here.path.as_slice() {
+                    [first, second, own] if first == "components" && second == "schemas" => {
+                        Some(format!("#/components/schemas/{own}"))
+                    }
+                    _ => None,
+                };
+                let pushed = own.filter(|own| !self.all_of_stack.contains(own));
+                if let Some(own) = &pushed {
+                    self.all_of_stack.push(own.clone());
+                }
                 self.collect_object(
                     schema,
                     &name,
-                    keys,
+                    here,
                     &mut properties,
                     &mut required,
                     &mut additional,
                     0,
                 );
+                if pushed.is_some() {
+                    self.all_of_stack.pop();
+                }
+                self.all_of_seen = saved_seen;
                 let mut field_names = Namespace::default();
                 let fields = properties
                     .into_iter()
@@ -461,7 +593,7 @@ impl<'a> Builder<'a> {
                 TypeKind::Struct { fields, additional }
             }
             _ => {
-                let ty = self.inline_type(schema, &format!("{name}Value"), keys);
+                let ty = self.inline_type(schema, &format!("{name}Value"), here);
                 TypeKind::Alias(ty)
             }
         };
@@ -474,7 +606,7 @@ impl<'a> Builder<'a> {
         &mut self,
         schema: &Schema,
         type_name: &str,
-        keys: &[&str],
+        here: &Here,
         properties: &mut Vec<(String, TypeRef, bool, Docs)>,
         required: &mut BTreeSet<String>,
         additional: &mut Option<TypeRef>,
@@ -482,7 +614,7 @@ impl<'a> Builder<'a> {
     ) {
         if depth > 32 {
             self.error(
-                keys,
+                &here.path,
                 "`allOf` refers to itself",
                 "remove the cycle of `allOf` references",
             );
@@ -494,39 +626,76 @@ impl<'a> Builder<'a> {
             }
             SchemaKind::Any(a) => (&a.properties, &a.required, &a.additional_properties),
             SchemaKind::AllOf { all_of } => {
-                for part in all_of {
+                for (i, part) in all_of.iter().enumerate() {
+                    let part_here = here.join(&["allOf", &i.to_string()]);
                     match part {
                         ReferenceOr::Item(part) => self.collect_object(
                             part,
                             type_name,
-                            keys,
+                            &part_here,
                             properties,
                             required,
                             additional,
                             depth + 1,
                         ),
                         ReferenceOr::Reference { reference } => {
-                            let target =
-                                reference
-                                    .strip_prefix("#/components/schemas/")
-                                    .and_then(|n| {
-                                        self.spec.document.components.as_ref()?.schemas.get(n)
-                                    });
-                            match target {
-                                Some(ReferenceOr::Item(target)) => {
+                            if self.all_of_stack.contains(reference) {
+                                self.error_at(
+                                    &part_here.join(&["$ref"]).path,
+                                    At::Value,
+                                    format!(
+                                        "`allOf` includes `$ref: '{}'`, which is being expanded already: the type would contain itself without end",
+                                        crate::validate::short(reference)
+                                    ),
+                                    "remove the cycle of `allOf` references, or move the inline schema that repeats it to `components: schemas:` and refer to it with `$ref`",
+                                );
+                                continue;
+                            }
+                            if self.all_of_seen.contains(reference) {
+                                // Already merged into this type: merging again changes nothing.
+                                continue;
+                            }
+                            let name = reference
+                                .strip_prefix("#/components/schemas/")
+                                .map(str::to_owned);
+                            let target = name.as_ref().and_then(|n| {
+                                self.spec.document.components.as_ref()?.schemas.get(n)
+                            });
+                            match (target, name) {
+                                (Some(ReferenceOr::Item(target)), Some(name)) => {
                                     let target = target.clone();
+                                    self.all_of_seen.push(reference.clone());
+                                    self.all_of_stack.push(reference.clone());
+                                    // Faults inside the target are its own, reported where it is
+                                    // defined.
+                                    let reported = self.diagnostics.len();
+                                    let file = self.file;
                                     self.collect_object(
                                         &target,
                                         type_name,
-                                        keys,
+                                        &Here::new(&name, &["components", "schemas", &name]),
                                         properties,
                                         required,
                                         additional,
                                         depth + 1,
-                                    )
+                                    );
+                                    self.file = file;
+                                    self.diagnostics.truncate(reported);
+                                    self.all_of_stack.pop();
+                                }
+                                (Some(ReferenceOr::Reference { .. }), _) => {
+                                    self.error_at(
+                                        &part_here.join(&["$ref"]).path,
+                                        At::Value,
+                                        format!(
+                                            "`allOf` includes `{}`, which is itself only a `$ref`",
+                                            crate::validate::short(reference)
+                                        ),
+                                        "refer to the schema that defines the properties",
+                                    );
                                 }
                                 _ => {
-                                    self.reference_type(reference, keys);
+                                    self.reference_type(reference, &part_here);
                                 }
                             }
                         }
@@ -536,7 +705,7 @@ impl<'a> Builder<'a> {
             }
             _ => {
                 self.error(
-                    keys,
+                    &here.path,
                     "`allOf` combines a schema that is not an object",
                     "combine only object schemas with `allOf`",
                 );
@@ -550,9 +719,7 @@ impl<'a> Builder<'a> {
                 ReferenceOr::Item(s) => (s.schema_data.nullable, schema_docs(s)),
                 ReferenceOr::Reference { .. } => (false, Vec::new()),
             };
-            let mut property_keys: Vec<&str> = keys.to_vec();
-            property_keys.extend(["properties", wire_name.as_str()]);
-            let ty = self.boxed_schema_type(property, &place, &property_keys);
+            let ty = self.boxed_schema_type(property, &place, &here.property(wire_name));
             if let Some(existing) = properties.iter_mut().find(|(name, ..)| name == wire_name) {
                 *existing = (wire_name.clone(), ty, nullable, docs);
             } else {
@@ -561,7 +728,11 @@ impl<'a> Builder<'a> {
         }
         match extra {
             Some(AdditionalProperties::Schema(value)) => {
-                *additional = Some(self.schema_type(value, &format!("{type_name}Value"), keys));
+                *additional = Some(self.schema_type(
+                    value,
+                    &format!("{type_name}Value"),
+                    &here.join(&["additionalProperties"]),
+                ));
             }
             Some(AdditionalProperties::Any(true)) => *additional = Some(TypeRef::Value),
             _ => {}
@@ -584,7 +755,7 @@ impl<'a> Builder<'a> {
         for (path, item) in paths {
             let ReferenceOr::Item(item) = item else {
                 self.error(
-                    &["paths", path],
+                    &owned(&["paths", path]),
                     "a path item given by `$ref` is not supported",
                     "write the path item in place",
                 );
@@ -626,53 +797,101 @@ impl<'a> Builder<'a> {
         method_names: &mut HashMap<Scope, Namespace>,
         type_prefixes: &mut Namespace,
     ) -> Option<Operation> {
-        let keys = ["paths", path, method];
-        let Some(operation_id) = operation.operation_id.clone() else {
-            self.error(&keys, format!("`{} {path}` has no operationId", method.to_uppercase()), "add `operationId:` with the operation's official name (e.g. `ListWorkflows`); it names the generated method");
-            return None;
-        };
-        for unsupported in operation.callbacks.keys() {
+        let keys = owned(&["paths", path, method]);
+        // Without an operationId the operation is still checked, so that its other faults are
+        // reported in the same run; it is not generated.
+        let named = operation.operation_id.is_some();
+        let operation_id = operation.operation_id.clone().unwrap_or_else(|| {
             self.error(
                 &keys,
+                format!("`{} {path}` has no operationId", method.to_uppercase()),
+                "add `operationId:` with the official operation name of the API reference (e.g. `ListWorkflows`); it names the generated method",
+            );
+            format!("{method} {path}")
+        });
+        for unsupported in operation.callbacks.keys() {
+            self.error(
+                &owned(&["paths", path, method, "callbacks"]),
                 format!("callback `{unsupported}` is not supported"),
-                "remove `callbacks`; the client does not serve requests",
+                "remove `callbacks`: the client makes requests and serves none",
             );
         }
 
         // Parameters: the operation's own override the path item's of the same name and place.
-        let mut resolved: Vec<Parameter> = Vec::new();
-        for parameter in item.parameters.iter().chain(&operation.parameters) {
-            let Some(parameter) = self.resolve_parameter(parameter, &keys) else {
+        // Each is kept with the place it is written at.
+        let mut resolved: Vec<(Parameter, Vec<String>)> = Vec::new();
+        let written = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, owned(&["paths", path, "parameters", &i.to_string()])))
+            .chain(operation.parameters.iter().enumerate().map(|(i, p)| {
+                (
+                    p,
+                    owned(&["paths", path, method, "parameters", &i.to_string()]),
+                )
+            }));
+        for (parameter, origin) in written {
+            let Some(parameter) = self.resolve_parameter(parameter, &origin) else {
                 continue;
             };
             let data = parameter.parameter_data_ref();
-            resolved.retain(|p: &Parameter| {
+            resolved.retain(|(p, _)| {
                 !(p.parameter_data_ref().name == data.name && same_location(p, &parameter))
             });
-            resolved.push(parameter);
+            resolved.push((parameter, origin));
         }
 
         let template: Vec<String> = template_parameters(path);
         let declared: BTreeSet<String> = resolved
             .iter()
-            .filter(|p| matches!(p, Parameter::Path { .. }))
-            .map(|p| p.parameter_data_ref().name.clone())
+            .filter(|(p, _)| matches!(p, Parameter::Path { .. }))
+            .map(|(p, _)| p.parameter_data_ref().name.clone())
             .collect();
         for name in &template {
             if !declared.contains(name) {
-                self.error(
-                    &keys,
-                    format!("path parameter `{{{name}}}` of `{path}` is not declared"),
-                    format!("add a parameter with `name: {name}`, `in: path`, `required: true`"),
+                let elsewhere = resolved
+                    .iter()
+                    .find(|(p, _)| p.parameter_data_ref().name == *name)
+                    .map(|(p, _)| {
+                        let location = match p {
+                            Parameter::Query { .. } => "query",
+                            Parameter::Header { .. } => "header",
+                            Parameter::Cookie { .. } => "cookie",
+                            Parameter::Path { .. } => "path",
+                        };
+                        format!(" (a parameter `{name}` is declared `in: {location}`)")
+                    })
+                    .unwrap_or_default();
+                let location = self
+                    .file
+                    .locate(&["paths", path])
+                    .map(|l| point_into_key(l, path, &format!("{{{name}}}")));
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        &self.file.name,
+                        format!(
+                            "path parameter `{{{name}}}` of `{} {path}` is not declared{elsewhere}",
+                            method.to_uppercase()
+                        ),
+                    )
+                    .at(location)
+                    .help(format!(
+                        "declare it under `parameters:` of the operation or the path: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+                    )),
                 );
             }
         }
-        for name in &declared {
-            if !template.contains(name) {
-                self.error(
-                    &keys,
+        for (parameter, origin) in &resolved {
+            let name = &parameter.parameter_data_ref().name;
+            if matches!(parameter, Parameter::Path { .. }) && !template.contains(name) {
+                let mut at = origin.clone();
+                at.push("name".to_owned());
+                self.error_at(
+                    &at,
+                    At::Value,
                     format!("path parameter `{name}` is declared but `{path}` has no `{{{name}}}`"),
-                    "remove the parameter or add it to the path",
+                    format!("remove the parameter, or add `{{{name}}}` to the path"),
                 );
             }
         }
@@ -688,7 +907,7 @@ impl<'a> Builder<'a> {
         let mut arg_names =
             Namespace::with_reserved(&["scope", "options", "send", "timeout", "into_future"]);
         let mut parameters = Vec::new();
-        for parameter in &resolved {
+        for (parameter, origin) in &resolved {
             let data = parameter.parameter_data_ref();
             let location = match parameter {
                 Parameter::Path { .. } => ParamLocation::Path,
@@ -705,23 +924,33 @@ impl<'a> Builder<'a> {
                 }
                 Parameter::Cookie { .. } => {
                     self.error(
-                        &keys,
+                        origin,
                         format!("cookie parameter `{}` is not supported", data.name),
-                        "SecMaster takes no cookies: remove it, or declare it as a header",
+                        "SecMaster takes no cookies: remove the parameter, or declare it `in: header` if the API reads it from a header",
                     );
                     continue;
                 }
             };
             let place = format!("{type_name}{}", pascal(&data.name));
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.schema_type(schema, &place, &keys),
+                ParameterSchemaOrContent::Schema(schema) => {
+                    // For a parameter given by `$ref` this place does not exist in the file; the
+                    // `$ref` item is then shown.
+                    let mut at = origin.clone();
+                    at.push("schema".to_owned());
+                    let here = Here {
+                        name: method.to_owned(),
+                        path: at,
+                    };
+                    self.schema_type(schema, &place, &here)
+                }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
             let from_scope =
                 location == ParamLocation::Path && scope.parameters().contains(&data.name.as_str());
             let mut docs = Vec::new();
             if let Some(description) = &data.description {
-                docs.extend(description.lines().map(str::to_owned));
+                docs.extend(description_lines(description));
             }
             if docs.is_empty() {
                 let place = match location {
@@ -749,10 +978,10 @@ impl<'a> Builder<'a> {
             });
         }
 
-        let body = operation
-            .request_body
-            .as_ref()
-            .and_then(|body| self.request_body(body, &type_name, &keys, &mut arg_names));
+        let body = operation.request_body.as_ref().and_then(|body| {
+            let here = Here::new(method, &["paths", path, method, "requestBody"]);
+            self.request_body(body, &type_name, &here, &mut arg_names)
+        });
 
         let mut successes = Vec::new();
         let mut errors = Vec::new();
@@ -770,19 +999,31 @@ impl<'a> Builder<'a> {
             .map(|(s, r)| (Some(s), r))
             .chain(operation.responses.default.iter().map(|r| (None, r)));
         for (status, response) in responses {
+            let status_key = match status {
+                Some(StatusCode::Code(code)) => code.to_string(),
+                Some(StatusCode::Range(range)) => format!("{range}XX"),
+                None => "default".to_owned(),
+            };
+            let here = Here::new(method, &["paths", path, method, "responses", &status_key]);
             let response = match response {
                 ReferenceOr::Item(r) => r.clone(),
                 ReferenceOr::Reference { reference } => {
+                    if !self.check_reference(reference, Kind::Response, &here) {
+                        continue;
+                    }
                     let target = reference
                         .strip_prefix("#/components/responses/")
                         .and_then(|n| self.spec.document.components.as_ref()?.responses.get(n));
                     match target {
                         Some(ReferenceOr::Item(r)) => r.clone(),
-                        _ => {
-                            self.error(
-                                &keys,
-                                format!("`$ref: {reference}` points to no response"),
-                                "define it under `components: responses:` or correct the name",
+                        // Defined in a file that could not be read.
+                        None => continue,
+                        Some(ReferenceOr::Reference { .. }) => {
+                            self.error_at(
+                                &here.join(&["$ref"]).path,
+                                At::Value,
+                                format!("`$ref: '{}'` points to a response that is itself only a `$ref`", crate::validate::short(reference)),
+                                "refer to the response that is written out",
                             );
                             continue;
                         }
@@ -803,8 +1044,8 @@ impl<'a> Builder<'a> {
             } else {
                 format!("{type_name}{variant}")
             };
-            let body = self.response_body(&response.content, &place, &keys);
-            let mut docs: Docs = response.description.lines().map(str::to_owned).collect();
+            let body = self.response_body(&response.content, &place, &here);
+            let mut docs: Docs = description_lines(&response.description).collect();
             let headers: Vec<String> = response.headers.keys().cloned().collect();
             if !headers.is_empty() {
                 docs.push(String::new());
@@ -833,16 +1074,19 @@ impl<'a> Builder<'a> {
 
         let mut docs = Vec::new();
         if let Some(summary) = &operation.summary {
-            docs.extend(summary.lines().map(str::to_owned));
+            docs.extend(description_lines(summary));
         }
         if let Some(description) = &operation.description {
             if !docs.is_empty() {
                 docs.push(String::new());
             }
-            docs.extend(description.lines().map(str::to_owned));
+            docs.extend(description_lines(description));
         }
         if docs.is_empty() {
             docs.push(format!("The `{operation_id}` operation."));
+        }
+        if !named {
+            return None;
         }
         let method_name = method_names.entry(scope).or_insert_with(|| {
             Namespace::with_reserved(&[
@@ -873,21 +1117,33 @@ impl<'a> Builder<'a> {
     fn resolve_parameter(
         &mut self,
         parameter: &ReferenceOr<Parameter>,
-        keys: &[&str],
+        origin: &[String],
     ) -> Option<Parameter> {
         match parameter {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
+                let here = Here {
+                    name: String::new(),
+                    path: origin.to_vec(),
+                };
+                if !self.check_reference(reference, Kind::Parameter, &here) {
+                    return None;
+                }
                 let target = reference
                     .strip_prefix("#/components/parameters/")
                     .and_then(|n| self.spec.document.components.as_ref()?.parameters.get(n));
                 match target {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
-                    _ => {
-                        self.error(
-                            keys,
-                            format!("`$ref: {reference}` points to no parameter"),
-                            "define it under `components: parameters:` or correct the name",
+                    None => None,
+                    Some(ReferenceOr::Reference { .. }) => {
+                        self.error_at(
+                            &here.join(&["$ref"]).path,
+                            At::Value,
+                            format!(
+                                "`$ref: '{}'` points to a parameter that is itself only a `$ref`",
+                                crate::validate::short(reference)
+                            ),
+                            "refer to the parameter that is written out",
                         );
                         None
                     }
@@ -900,12 +1156,15 @@ impl<'a> Builder<'a> {
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
         type_name: &str,
-        keys: &[&str],
+        here: &Here,
         arg_names: &mut Namespace,
     ) -> Option<Body> {
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
+                if !self.check_reference(reference, Kind::RequestBody, here) {
+                    return None;
+                }
                 let target = reference
                     .strip_prefix("#/components/requestBodies/")
                     .and_then(|n| {
@@ -918,11 +1177,16 @@ impl<'a> Builder<'a> {
                     });
                 match target {
                     Some(ReferenceOr::Item(b)) => b.clone(),
-                    _ => {
-                        self.error(
-                            keys,
-                            format!("`$ref: {reference}` points to no request body"),
-                            "define it under `components: requestBodies:` or correct the name",
+                    None => return None,
+                    Some(ReferenceOr::Reference { .. }) => {
+                        self.error_at(
+                            &here.join(&["$ref"]).path,
+                            At::Value,
+                            format!(
+                                "`$ref: '{}'` points to a request body that is itself only a `$ref`",
+                                crate::validate::short(reference)
+                            ),
+                            "refer to the request body that is written out",
                         );
                         return None;
                     }
@@ -932,11 +1196,15 @@ impl<'a> Builder<'a> {
         let docs: Docs = body
             .description
             .iter()
-            .flat_map(|d| d.lines().map(str::to_owned))
+            .flat_map(|d| description_lines(d))
             .collect();
-        if let Some(media) = find_media(&body.content, is_json) {
+        if let Some((key, media)) = find_media_entry(&body.content, is_json) {
             let ty = match &media.schema {
-                Some(schema) => self.schema_type(schema, &format!("{type_name}Body"), keys),
+                Some(schema) => self.schema_type(
+                    schema,
+                    &format!("{type_name}Body"),
+                    &here.join(&["content", key, "schema"]),
+                ),
                 None => TypeRef::Value,
             };
             arg_names.claim("body", "_");
@@ -946,8 +1214,10 @@ impl<'a> Builder<'a> {
                 docs,
             });
         }
-        if let Some(media) = find_media(&body.content, |m| m == "multipart/form-data") {
-            return Some(self.multipart(media, body.required, keys, arg_names));
+        if let Some((key, media)) = find_media_entry(&body.content, |m| m == "multipart/form-data")
+        {
+            let here = here.join(&["content", key, "schema"]);
+            return Some(self.multipart(media, body.required, &here, arg_names));
         }
         if find_media(&body.content, |m| m == "application/octet-stream").is_some() {
             arg_names.claim("body", "_");
@@ -956,14 +1226,28 @@ impl<'a> Builder<'a> {
                 docs,
             });
         }
-        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        self.error(
-            keys,
-            format!(
-                "request body content type {} cannot be sent by the client",
-                types.join(", ")
+        let types: Vec<String> = body
+            .content
+            .keys()
+            .map(|t| format!("`{}`", crate::validate::short(t)))
+            .collect();
+        let (at, message) = match body.content.keys().next() {
+            Some(first) => (
+                here.join(&["content", first]),
+                format!(
+                    "the client cannot send a request body of type {}",
+                    types.join(", ")
+                ),
             ),
-            "use application/json, multipart/form-data or application/octet-stream",
+            None => (
+                here.join(&["content"]),
+                "the request body has no content type".to_owned(),
+            ),
+        };
+        self.error(
+            &at.path,
+            message,
+            "describe the body as `application/json`, `multipart/form-data` or `application/octet-stream`",
         );
         None
     }
@@ -972,7 +1256,7 @@ impl<'a> Builder<'a> {
         &mut self,
         media: &MediaType,
         body_required: bool,
-        keys: &[&str],
+        here: &Here,
         arg_names: &mut Namespace,
     ) -> Body {
         let schema = match &media.schema {
@@ -983,7 +1267,7 @@ impl<'a> Builder<'a> {
             {
                 Some(ReferenceOr::Item(s)) => Some(s.clone()),
                 _ => {
-                    self.reference_type(reference, keys);
+                    self.reference_type(reference, here);
                     None
                 }
             },
@@ -995,7 +1279,7 @@ impl<'a> Builder<'a> {
         }) = schema
         else {
             self.error(
-                keys,
+                &here.path,
                 "a multipart/form-data body needs an object schema with properties",
                 "describe each form field under `schema: properties:`",
             );
@@ -1009,14 +1293,18 @@ impl<'a> Builder<'a> {
                     let ty = if is_file {
                         None
                     } else {
-                        Some(self.inline_type(s, &pascal(wire_name), keys))
+                        Some(self.inline_type(
+                            s,
+                            &pascal(wire_name),
+                            &here.join(&["properties", wire_name]),
+                        ))
                     };
                     (is_file, schema_docs(s), ty)
                 }
                 ReferenceOr::Reference { reference } => (
                     false,
                     Vec::new(),
-                    Some(self.reference_type(reference, keys)),
+                    Some(self.reference_type(reference, &here.join(&["properties", wire_name]))),
                 ),
             };
             let docs = if docs.iter().all(|l| l.trim().is_empty()) {
@@ -1039,14 +1327,18 @@ impl<'a> Builder<'a> {
         &mut self,
         content: &indexmap::IndexMap<String, MediaType>,
         place: &str,
-        keys: &[&str],
+        here: &Here,
     ) -> ResponseBody {
         if content.is_empty() {
             return ResponseBody::Empty;
         }
-        if let Some(media) = find_media(content, is_json) {
+        if let Some((key, media)) = find_media_entry(content, is_json) {
             return match &media.schema {
-                Some(schema) => ResponseBody::Json(self.schema_type(schema, place, keys)),
+                Some(schema) => ResponseBody::Json(self.schema_type(
+                    schema,
+                    place,
+                    &here.join(&["content", key, "schema"]),
+                )),
                 None => ResponseBody::Json(TypeRef::Value),
             };
         }
@@ -1095,10 +1387,81 @@ fn find_media(
     content: &indexmap::IndexMap<String, MediaType>,
     wanted: impl Fn(&str) -> bool,
 ) -> Option<&MediaType> {
+    find_media_entry(content, wanted).map(|(_, media)| media)
+}
+
+/// The first media type of `content` that is `wanted`, with its key.
+fn find_media_entry(
+    content: &indexmap::IndexMap<String, MediaType>,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<(&str, &MediaType)> {
     content
         .iter()
         .find(|(name, _)| wanted(&media_essence(name)))
-        .map(|(_, media)| media)
+        .map(|(name, media)| (name.as_str(), media))
+}
+
+/// The lines of a description, with a code block it leaves open closed, so that the lines the
+/// generator adds after it (the operation's method and path, response headers) stay text.
+fn description_lines(text: &str) -> impl Iterator<Item = String> {
+    crate::doc_text::close_fences(text.lines().map(str::to_owned).collect()).into_iter()
+}
+
+/// Steps of a path as owned strings.
+fn owned(steps: &[&str]) -> Vec<String> {
+    steps.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Narrows the location of a path key to `part` of it (`{id}` in `/v1/{id}`), when the key is
+/// written on its line as given (plain or quoted).
+fn point_into_key(mut location: Location, key: &str, part: &str) -> Location {
+    let Some(offset) = key.find(part) else {
+        return location;
+    };
+    let line: Vec<char> = location.source.chars().collect();
+    let start = location.column.saturating_sub(1);
+    let quoted = matches!(line.get(start), Some('"' | '\''));
+    let written: String = line.iter().skip(start + usize::from(quoted)).collect();
+    if written.starts_with(key) {
+        location.column += usize::from(quoted) + key[..offset].chars().count();
+        location.width = part.chars().count();
+    }
+    location
+}
+
+/// Where a schema (or other piece) is written, for messages: the path of keys to it, and the name
+/// its fallback documentation uses.
+#[derive(Debug, Clone)]
+struct Here {
+    /// The name a type defined here is documented by when the schema has no description.
+    name: String,
+    path: Vec<String>,
+}
+
+impl Here {
+    fn new(name: &str, path: &[&str]) -> Here {
+        Here {
+            name: name.to_owned(),
+            path: owned(path),
+        }
+    }
+
+    /// A place further down, documented by the same name.
+    fn join(&self, steps: &[&str]) -> Here {
+        let mut path = self.path.clone();
+        path.extend(steps.iter().map(|s| (*s).to_owned()));
+        Here {
+            name: self.name.clone(),
+            path,
+        }
+    }
+
+    /// The place of a property, documented by its name.
+    fn property(&self, wire_name: &str) -> Here {
+        let mut here = self.join(&["properties", wire_name]);
+        here.name = wire_name.to_owned();
+        here
+    }
 }
 
 /// Names of the `{name}` placeholders of a path template, in order.
@@ -1145,13 +1508,13 @@ fn status_variant(code: u16) -> String {
 fn schema_docs(schema: &Schema) -> Docs {
     let mut docs = Vec::new();
     if let Some(title) = &schema.schema_data.title {
-        docs.extend(title.lines().map(str::to_owned));
+        docs.extend(description_lines(title));
     }
     if let Some(description) = &schema.schema_data.description {
         if !docs.is_empty() {
             docs.push(String::new());
         }
-        docs.extend(description.lines().map(str::to_owned));
+        docs.extend(description_lines(description));
     }
     docs.extend(constraint_docs(schema));
     docs
@@ -1230,6 +1593,15 @@ fn mark_boxed(types: &mut [TypeDef]) {
                 }
             }
         }
+    }
+}
+
+/// Every generated type a type reference names.
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        _ => {}
     }
 }
 

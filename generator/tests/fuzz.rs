@@ -1,0 +1,65 @@
+//! The generator never panics: a short, deterministic fuzz run over mutated specs (seeded from the
+//! workspace's specs, fixture specs and bad specs), and a replay of every input a fuzz run ever
+//! crashed on (`tests/fixtures/fuzz_regressions/`). The long run is
+//! `cargo run --release -p generator --bin fuzz-specs -- --seconds 600`.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn seeds() -> Vec<generator::fuzz::Source> {
+    generator::fuzz::corpus(&[
+        root().join("spec"),
+        root().join("tests/fixtures/specs"),
+        root().join("generator/tests/fixtures"),
+    ])
+}
+
+#[test]
+fn a_short_fuzz_run_finds_no_crash() {
+    let seeds = seeds();
+    assert!(seeds.len() > 10, "the corpus is missing");
+    let stats = generator::fuzz::run(
+        &seeds,
+        20_240_601,
+        generator::fuzz::Budget::Executions(600),
+        |_| {},
+    );
+    let crashes: Vec<&str> = stats.crashes.iter().map(|c| c.what.as_str()).collect();
+    assert!(crashes.is_empty(), "crashes: {crashes:#?}");
+    assert!(stats.accepted > 0 && stats.rejected > 0, "{stats:?}");
+    assert_eq!(stats.unplaced, 0, "{:?}", stats.unplaced_examples);
+}
+
+/// Every input that once crashed the generator, one folder (of one or more spec files) each.
+#[test]
+fn former_crashes_are_fixed() {
+    let dir = root().join("generator/tests/fixtures/fuzz_regressions");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    cases.sort();
+    let scratch = tempfile::tempdir().unwrap();
+    for case in cases.iter().filter(|c| c.is_dir()) {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(case)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        let (outcome, _) = generator::fuzz::run_case(&scratch.path().join("case"), &files);
+        assert!(
+            !matches!(outcome, generator::fuzz::Outcome::Crashed(_)),
+            "{}: {outcome:?}",
+            case.display()
+        );
+    }
+}
