@@ -191,9 +191,9 @@ async fn a_stalled_download_times_out() {
 #[tokio::test]
 async fn progress_is_reported_up_to_the_full_length() {
     let server = TestServer::start(vec![ok()]).await;
-    let seen: Arc<Mutex<Vec<(u64, Option<u64>)>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let record = Arc::clone(&seen);
-    let content = vec![1u8; 300_000];
+    let content = vec![1u8; 2_500_000];
     client(&server, Credentials::token("t"))
         .workspace("p", "w")
         .import_aopworkflow(
@@ -205,9 +205,12 @@ async fn progress_is_reported_up_to_the_full_length() {
     let seen = seen.lock().unwrap().clone();
     assert!(seen.len() >= 2, "{seen:?}");
     assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
-    assert_eq!(seen.last(), Some(&(300_000, Some(300_000))));
+    assert_eq!(seen.last(), Some(&(2_500_000, Some(2_500_000))));
     assert_eq!(server.requests()[0].multipart().unwrap()[0].data, content);
 }
+
+/// `(bytes sent, total)` as `on_progress` reports it.
+type Progress = (u64, Option<u64>);
 
 fn verify(request: &support::server::RecordedRequest) {
     support::signature::verify_signature(
