@@ -27,9 +27,16 @@ macro_rules! fixture {
 fixture!(
     query_parameters,
     json_bodies,
-    schema_shapes,
+    enums,
+    all_of,
+    maps_and_free_form,
+    nullable,
+    recursion,
     odd_names,
-    responses
+    multiple_responses,
+    binary,
+    multipart,
+    references,
 );
 
 #[test]

@@ -35,20 +35,36 @@ async fn spans_carry_the_request_facts_and_no_secret() {
 
     let server = TestServer::start(vec![
         Reply::status(503).header("Retry-After", "0").body("busy"),
-        Reply::status(200).header("X-Request-Id", "req-77").json("{}"),
+        Reply::status(200)
+            .header("X-Request-Id", "req-77")
+            .json("{}"),
     ])
     .await;
     let client = Client::builder()
         .endpoint(server.url())
-        .credentials(Credentials::temporary("AK-visible", "SK-secret-value", "STS-secret-value"))
-        .retry(RetryPolicy { initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() })
+        .credentials(Credentials::temporary(
+            "AK-visible",
+            "SK-secret-value",
+            "STS-secret-value",
+        ))
+        .retry(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
         .build()
         .unwrap();
-    client.workspace("p", "w").show_aop_workflow("wf").await.unwrap();
+    client
+        .workspace("p", "w")
+        .show_aop_workflow("wf")
+        .await
+        .unwrap();
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("retrying after a retryable status"), "{log}");
-    let answer = log.lines().find(|l| l.contains("answer received")).unwrap_or_else(|| panic!("{log}"));
+    let answer = log
+        .lines()
+        .find(|l| l.contains("answer received"))
+        .unwrap_or_else(|| panic!("{log}"));
     for fact in [
         "operation=\"ShowAopWorkflow\"",
         "method=GET",
