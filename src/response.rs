@@ -2,13 +2,13 @@
 //! as a stream.
 
 use crate::error::Error;
+use crate::runtime::Deadline;
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use reqwest::header::HeaderMap;
 use std::ops::Deref;
 use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
-use tokio::time::Instant;
 
 /// A successful answer: the body as the spec describes it, with the status and headers.
 /// Dereferences to the body.
@@ -81,21 +81,12 @@ impl<T> Deref for Response<T> {
 #[derive(Debug)]
 pub struct ByteStream {
     inner: reqwest::Response,
-    deadline: Option<Instant>,
-    timeout: Option<std::time::Duration>,
+    deadline: Deadline,
 }
 
 impl ByteStream {
-    pub(crate) fn new(
-        inner: reqwest::Response,
-        deadline: Option<Instant>,
-        timeout: Option<std::time::Duration>,
-    ) -> Self {
-        ByteStream {
-            inner,
-            deadline,
-            timeout,
-        }
+    pub(crate) fn new(inner: reqwest::Response, deadline: Deadline) -> Self {
+        ByteStream { inner, deadline }
     }
 
     /// The length the server announced, if any.
@@ -105,17 +96,7 @@ impl ByteStream {
 
     /// The next piece of the body, or `None` at its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let next = self.inner.chunk();
-        let result = match self.deadline {
-            Some(deadline) => {
-                tokio::time::timeout_at(deadline, next)
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        after: self.timeout.unwrap_or_default(),
-                    })?
-            }
-            None => next.await,
-        };
+        let result = self.deadline.bound(self.inner.chunk()).await?;
         result.map_err(|source| Error::Transport {
             source,
             attempts: 1,
@@ -155,15 +136,15 @@ impl ByteStream {
         Ok(written)
     }
 
-    /// The body as a stream of chunks.
+    /// The body as a stream of chunks; it ends after the first error.
     pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send {
-        futures_util::stream::unfold(self, |mut body| async move {
+        futures_util::stream::unfold(Some(self), |body| async move {
+            let mut body = body?;
             match body.chunk().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), body)),
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(body))),
                 Ok(None) => None,
-                Err(e) => Some((Err(e), body)),
+                Err(e) => Some((Err(e), None)),
             }
         })
-        .fuse()
     }
 }

@@ -347,8 +347,7 @@ impl Client {
     async fn execute_in_span<E>(&self, request: ApiRequest) -> Result<RawResponse, Error<E>> {
         let prepared = self.prepare(&request)?;
         let settings = self.settings();
-        let timeout = request.options.timeout.or(settings.timeout);
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = Deadline::after(request.options.timeout.or(settings.timeout));
         let policy = request
             .options
             .retry
@@ -360,17 +359,7 @@ impl Client {
             tracing::Span::current().record("attempt", attempt);
             let http_request = self.build_attempt(&request, &prepared).await?;
             let sent = self.http().execute(http_request);
-            let outcome = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline, sent).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => {
-                        return Err(Error::Timeout {
-                            after: timeout.unwrap_or_default(),
-                        })
-                    }
-                },
-                None => sent.await,
-            };
+            let outcome = deadline.bound(sent).await?;
             let may_retry = replayable && attempt < policy.max_attempts;
             match outcome {
                 Ok(response) => {
@@ -387,7 +376,7 @@ impl Client {
                     if may_retry && retry::is_retryable_status(status) {
                         let wait = retry::retry_after(response.headers(), SystemTime::now())
                             .unwrap_or_else(|| policy.backoff(attempt));
-                        if fits_before(deadline, wait) {
+                        if deadline.leaves_time_for(wait) {
                             tracing::info!(
                                 status,
                                 ?wait,
@@ -406,17 +395,12 @@ impl Client {
                         request_id,
                         response,
                         deadline,
-                        timeout,
                     });
                 }
-                Err(e) if e.is_timeout() => {
-                    return Err(Error::Timeout {
-                        after: timeout.unwrap_or_default(),
-                    })
-                }
+                Err(e) if e.is_timeout() => return Err(deadline.expired()),
                 Err(e) => {
                     let wait = policy.backoff(attempt);
-                    if may_retry && e.is_connect() && fits_before(deadline, wait) {
+                    if may_retry && e.is_connect() && deadline.leaves_time_for(wait) {
                         tracing::info!(error = %e, ?wait, attempt, "retrying after a connection error");
                         tokio::time::sleep(wait).await;
                         attempt += 1;
@@ -575,8 +559,41 @@ async fn file_part<E>(file: &UploadFile) -> Result<reqwest::multipart::Part, Err
     })
 }
 
-fn fits_before(deadline: Option<Instant>, wait: Duration) -> bool {
-    deadline.is_none_or(|d| Instant::now() + wait < d)
+/// The end of a call's total timeout, if it has one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Option<Instant>,
+    timeout: Option<Duration>,
+}
+
+impl Deadline {
+    fn after(timeout: Option<Duration>) -> Self {
+        Deadline {
+            at: timeout.map(|t| Instant::now() + t),
+            timeout,
+        }
+    }
+
+    /// Whether waiting `wait` still leaves the call some time.
+    fn leaves_time_for(&self, wait: Duration) -> bool {
+        self.at.is_none_or(|at| Instant::now() + wait < at)
+    }
+
+    fn expired<E>(&self) -> Error<E> {
+        Error::Timeout {
+            after: self.timeout.unwrap_or_default(),
+        }
+    }
+
+    /// Runs `work` until the deadline.
+    pub(crate) async fn bound<T, E>(&self, work: impl Future<Output = T>) -> Result<T, Error<E>> {
+        match self.at {
+            Some(at) => tokio::time::timeout_at(at, work)
+                .await
+                .map_err(|_| self.expired()),
+            None => Ok(work.await),
+        }
+    }
 }
 
 /// An answer not yet read: generated code picks how to read it from its status.
@@ -584,8 +601,7 @@ pub struct RawResponse {
     status: u16,
     request_id: Option<String>,
     response: reqwest::Response,
-    deadline: Option<Instant>,
-    timeout: Option<Duration>,
+    deadline: Deadline,
 }
 
 impl RawResponse {
@@ -597,20 +613,14 @@ impl RawResponse {
         let status = self.status;
         let headers = self.response.headers().clone();
         let read = self.response.bytes();
-        let body = match self.deadline {
-            Some(deadline) => {
-                tokio::time::timeout_at(deadline, read)
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        after: self.timeout.unwrap_or_default(),
-                    })?
-            }
-            None => read.await,
-        }
-        .map_err(|source| Error::Transport {
-            source,
-            attempts: 1,
-        })?;
+        let body = self
+            .deadline
+            .bound(read)
+            .await?
+            .map_err(|source| Error::Transport {
+                source,
+                attempts: 1,
+            })?;
         Ok((status, headers, body))
     }
 
@@ -657,7 +667,7 @@ impl RawResponse {
         Ok(Response::new(
             self.status,
             headers,
-            ByteStream::new(self.response, self.deadline, self.timeout),
+            ByteStream::new(self.response, self.deadline),
         ))
     }
 
