@@ -28,6 +28,7 @@ fixture!(
     query_parameters,
     json_bodies,
     enums,
+    duplicate_enum_values,
     all_of,
     maps_and_free_form,
     nullable,

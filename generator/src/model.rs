@@ -528,10 +528,13 @@ impl<'a> Builder<'a> {
                 if s.enumeration.iter().flatten().next().is_some() =>
             {
                 let mut names = Namespace::default();
+                // A value listed twice is one variant (a second match arm would be unreachable).
+                let mut seen = BTreeSet::new();
                 let variants: Vec<Variant> = s
                     .enumeration
                     .iter()
                     .flatten()
+                    .filter(|value| seen.insert(value.as_str()))
                     .map(|value| Variant {
                         name: names.claim_pascal(value),
                         value: value.clone(),
