@@ -205,48 +205,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl WorkflowApproveOpinionDetailResult {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Pass => "PASS",
-                Self::UnPass => "UN_PASS",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for WorkflowApproveOpinionDetailResult {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "PASS" => Self::Pass,
-                "UN_PASS" => Self::UnPass,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for WorkflowApproveOpinionDetailResult {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<WorkflowApproveOpinionDetailResult> for String {
-        fn from(value: WorkflowApproveOpinionDetailResult) -> Self {
-            match value {
-                WorkflowApproveOpinionDetailResult::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for WorkflowApproveOpinionDetailResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for WorkflowApproveOpinionDetailResult {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        WorkflowApproveOpinionDetailResult { Pass = "PASS", UnPass = "UN_PASS", } else
+        Other
+    );
     /// Outcome of a version review.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct WorkflowApproveOpinionDetail {
@@ -319,56 +281,11 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl InstanceDetailStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Running => "RUNNING",
-                Self::Failed => "FAILED",
-                Self::Finished => "FINISHED",
-                Self::Retrying => "RETRYING",
-                Self::Terminating => "TERMINATING",
-                Self::Terminated => "TERMINATED",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for InstanceDetailStatus {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "RUNNING" => Self::Running,
-                "FAILED" => Self::Failed,
-                "FINISHED" => Self::Finished,
-                "RETRYING" => Self::Retrying,
-                "TERMINATING" => Self::Terminating,
-                "TERMINATED" => Self::Terminated,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for InstanceDetailStatus {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<InstanceDetailStatus> for String {
-        fn from(value: InstanceDetailStatus) -> Self {
-            match value {
-                InstanceDetailStatus::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for InstanceDetailStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for InstanceDetailStatus {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        InstanceDetailStatus { Running = "RUNNING", Failed = "FAILED", Finished =
+        "FINISHED", Retrying = "RETRYING", Terminating = "TERMINATING", Terminated =
+        "TERMINATED", } else Other
+    );
     /// A workflow instance, that is one run of a workflow.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceDetail {
@@ -480,50 +397,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl InstanceAuditLogStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Running => "RUNNING",
-                Self::Failed => "FAILED",
-                Self::Finished => "FINISHED",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for InstanceAuditLogStatus {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "RUNNING" => Self::Running,
-                "FAILED" => Self::Failed,
-                "FINISHED" => Self::Finished,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for InstanceAuditLogStatus {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<InstanceAuditLogStatus> for String {
-        fn from(value: InstanceAuditLogStatus) -> Self {
-            match value {
-                InstanceAuditLogStatus::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for InstanceAuditLogStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for InstanceAuditLogStatus {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        InstanceAuditLogStatus { Running = "RUNNING", Failed = "FAILED", Finished =
+        "FINISHED", } else Other
+    );
     /// Run record of one node of a workflow instance.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceAuditLog {
@@ -575,48 +452,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListWorkflowsOrder {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListWorkflowsOrder {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListWorkflowsOrder {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListWorkflowsOrder> for String {
-        fn from(value: ListWorkflowsOrder) -> Self {
-            match value {
-                ListWorkflowsOrder::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListWorkflowsOrder {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListWorkflowsOrder {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListWorkflowsOrder { Asc = "ASC", Desc = "DESC", } else Other
+    );
     /// Default `create_time`.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -631,48 +469,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListWorkflowsSortby {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::CreateTime => "create_time",
-                Self::UpdateTime => "update_time",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListWorkflowsSortby {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "create_time" => Self::CreateTime,
-                "update_time" => Self::UpdateTime,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListWorkflowsSortby {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListWorkflowsSortby> for String {
-        fn from(value: ListWorkflowsSortby) -> Self {
-            match value {
-                ListWorkflowsSortby::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListWorkflowsSortby {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListWorkflowsSortby {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListWorkflowsSortby { CreateTime = "create_time", UpdateTime = "update_time", }
+        else Other
+    );
     /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -691,52 +491,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListWorkflowsAopType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Normal => "NORMAL",
-                Self::Survey => "SURVEY",
-                Self::Hemostasis => "HEMOSTASIS",
-                Self::Ease => "EASE",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListWorkflowsAopType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "NORMAL" => Self::Normal,
-                "SURVEY" => Self::Survey,
-                "HEMOSTASIS" => Self::Hemostasis,
-                "EASE" => Self::Ease,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListWorkflowsAopType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListWorkflowsAopType> for String {
-        fn from(value: ListWorkflowsAopType) -> Self {
-            match value {
-                ListWorkflowsAopType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListWorkflowsAopType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListWorkflowsAopType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListWorkflowsAopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis =
+        "HEMOSTASIS", Ease = "EASE", } else Other
+    );
     /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListWorkflowsResponse {
@@ -783,46 +541,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowBodyEngineType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PublicEngine => "public_engine",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowBodyEngineType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "public_engine" => Self::PublicEngine,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowBodyEngineType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowBodyEngineType> for String {
-        fn from(value: CreateAopWorkflowBodyEngineType) -> Self {
-            match value {
-                CreateAopWorkflowBodyEngineType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowBodyEngineType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowBodyEngineType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowBodyEngineType { PublicEngine = "public_engine", } else Other
+    );
     /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -841,52 +562,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowBodyAopType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Normal => "NORMAL",
-                Self::Survey => "SURVEY",
-                Self::Hemostasis => "HEMOSTASIS",
-                Self::Ease => "EASE",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowBodyAopType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "NORMAL" => Self::Normal,
-                "SURVEY" => Self::Survey,
-                "HEMOSTASIS" => Self::Hemostasis,
-                "EASE" => Self::Ease,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowBodyAopType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowBodyAopType> for String {
-        fn from(value: CreateAopWorkflowBodyAopType) -> Self {
-            match value {
-                CreateAopWorkflowBodyAopType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowBodyAopType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowBodyAopType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowBodyAopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis =
+        "HEMOSTASIS", Ease = "EASE", } else Other
+    );
     /// Kind of entity the workflow acts on.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -903,50 +582,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowBodyLabels {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ip => "IP",
-                Self::Account => "ACCOUNT",
-                Self::Domain => "DOMAIN",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowBodyLabels {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "IP" => Self::Ip,
-                "ACCOUNT" => Self::Account,
-                "DOMAIN" => Self::Domain,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowBodyLabels {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowBodyLabels> for String {
-        fn from(value: CreateAopWorkflowBodyLabels) -> Self {
-            match value {
-                CreateAopWorkflowBodyLabels::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowBodyLabels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowBodyLabels {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowBodyLabels { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN",
+        } else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowBody {
@@ -1037,50 +676,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl UpdateAopWorkflowBodyLabels {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ip => "IP",
-                Self::Account => "ACCOUNT",
-                Self::Domain => "DOMAIN",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for UpdateAopWorkflowBodyLabels {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "IP" => Self::Ip,
-                "ACCOUNT" => Self::Account,
-                "DOMAIN" => Self::Domain,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for UpdateAopWorkflowBodyLabels {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<UpdateAopWorkflowBodyLabels> for String {
-        fn from(value: UpdateAopWorkflowBodyLabels) -> Self {
-            match value {
-                UpdateAopWorkflowBodyLabels::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateAopWorkflowBodyLabels {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for UpdateAopWorkflowBodyLabels {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        UpdateAopWorkflowBodyLabels { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN",
+        } else Other
+    );
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowBody {
@@ -1174,58 +773,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListAopWorkflowVersionsStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PendingSubmit => "pending_submit",
-                Self::PendingApproval => "pending_approval",
-                Self::Publishing => "publishing",
-                Self::PublishFailed => "publish_failed",
-                Self::NotActivated => "not_activated",
-                Self::Activated => "activated",
-                Self::Rejected => "rejected",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListAopWorkflowVersionsStatus {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "pending_submit" => Self::PendingSubmit,
-                "pending_approval" => Self::PendingApproval,
-                "publishing" => Self::Publishing,
-                "publish_failed" => Self::PublishFailed,
-                "not_activated" => Self::NotActivated,
-                "activated" => Self::Activated,
-                "rejected" => Self::Rejected,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListAopWorkflowVersionsStatus {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListAopWorkflowVersionsStatus> for String {
-        fn from(value: ListAopWorkflowVersionsStatus) -> Self {
-            match value {
-                ListAopWorkflowVersionsStatus::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListAopWorkflowVersionsStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListAopWorkflowVersionsStatus {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListAopWorkflowVersionsStatus { PendingSubmit = "pending_submit", PendingApproval
+        = "pending_approval", Publishing = "publishing", PublishFailed =
+        "publish_failed", NotActivated = "not_activated", Activated = "activated",
+        Rejected = "rejected", } else Other
+    );
     /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowVersionsResponse {
@@ -1272,46 +825,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowVersionBodyTaskflowType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Json => "JSON",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowVersionBodyTaskflowType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "JSON" => Self::Json,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowVersionBodyTaskflowType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowVersionBodyTaskflowType> for String {
-        fn from(value: CreateAopWorkflowVersionBodyTaskflowType) -> Self {
-            match value {
-                CreateAopWorkflowVersionBodyTaskflowType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowVersionBodyTaskflowType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowVersionBodyTaskflowType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowVersionBodyTaskflowType { Json = "JSON", } else Other
+    );
     /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -1330,52 +846,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowVersionBodyAopType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Normal => "NORMAL",
-                Self::Survey => "SURVEY",
-                Self::Hemostasis => "HEMOSTASIS",
-                Self::Ease => "EASE",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowVersionBodyAopType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "NORMAL" => Self::Normal,
-                "SURVEY" => Self::Survey,
-                "HEMOSTASIS" => Self::Hemostasis,
-                "EASE" => Self::Ease,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowVersionBodyAopType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowVersionBodyAopType> for String {
-        fn from(value: CreateAopWorkflowVersionBodyAopType) -> Self {
-            match value {
-                CreateAopWorkflowVersionBodyAopType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowVersionBodyAopType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowVersionBodyAopType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowVersionBodyAopType { Normal = "NORMAL", Survey = "SURVEY",
+        Hemostasis = "HEMOSTASIS", Ease = "EASE", } else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionBody {
@@ -1478,52 +952,11 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl UpdateAopWorkflowVersionBodyStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PendingSubmit => "pending_submit",
-                Self::PendingApproval => "pending_approval",
-                Self::NotActivated => "not_activated",
-                Self::Activated => "activated",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for UpdateAopWorkflowVersionBodyStatus {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "pending_submit" => Self::PendingSubmit,
-                "pending_approval" => Self::PendingApproval,
-                "not_activated" => Self::NotActivated,
-                "activated" => Self::Activated,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for UpdateAopWorkflowVersionBodyStatus {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<UpdateAopWorkflowVersionBodyStatus> for String {
-        fn from(value: UpdateAopWorkflowVersionBodyStatus) -> Self {
-            match value {
-                UpdateAopWorkflowVersionBodyStatus::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateAopWorkflowVersionBodyStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for UpdateAopWorkflowVersionBodyStatus {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        UpdateAopWorkflowVersionBodyStatus { PendingSubmit = "pending_submit",
+        PendingApproval = "pending_approval", NotActivated = "not_activated", Activated =
+        "activated", } else Other
+    );
     /// Encoding of the topology before Base64; only JSON is accepted.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -1536,46 +969,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl UpdateAopWorkflowVersionBodyTaskflowType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Json => "JSON",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for UpdateAopWorkflowVersionBodyTaskflowType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "JSON" => Self::Json,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for UpdateAopWorkflowVersionBodyTaskflowType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<UpdateAopWorkflowVersionBodyTaskflowType> for String {
-        fn from(value: UpdateAopWorkflowVersionBodyTaskflowType) -> Self {
-            match value {
-                UpdateAopWorkflowVersionBodyTaskflowType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateAopWorkflowVersionBodyTaskflowType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for UpdateAopWorkflowVersionBodyTaskflowType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        UpdateAopWorkflowVersionBodyTaskflowType { Json = "JSON", } else Other
+    );
     /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -1594,52 +990,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl UpdateAopWorkflowVersionBodyAopType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Normal => "NORMAL",
-                Self::Survey => "SURVEY",
-                Self::Hemostasis => "HEMOSTASIS",
-                Self::Ease => "EASE",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for UpdateAopWorkflowVersionBodyAopType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "NORMAL" => Self::Normal,
-                "SURVEY" => Self::Survey,
-                "HEMOSTASIS" => Self::Hemostasis,
-                "EASE" => Self::Ease,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for UpdateAopWorkflowVersionBodyAopType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<UpdateAopWorkflowVersionBodyAopType> for String {
-        fn from(value: UpdateAopWorkflowVersionBodyAopType) -> Self {
-            match value {
-                UpdateAopWorkflowVersionBodyAopType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateAopWorkflowVersionBodyAopType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for UpdateAopWorkflowVersionBodyAopType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        UpdateAopWorkflowVersionBodyAopType { Normal = "NORMAL", Survey = "SURVEY",
+        Hemostasis = "HEMOSTASIS", Ease = "EASE", } else Other
+    );
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionBody {
@@ -1725,48 +1079,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateAopWorkflowVersionApprovelBodyResult {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Pass => "PASS",
-                Self::UnPass => "UN_PASS",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateAopWorkflowVersionApprovelBodyResult {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "PASS" => Self::Pass,
-                "UN_PASS" => Self::UnPass,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateAopWorkflowVersionApprovelBodyResult {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateAopWorkflowVersionApprovelBodyResult> for String {
-        fn from(value: CreateAopWorkflowVersionApprovelBodyResult) -> Self {
-            match value {
-                CreateAopWorkflowVersionApprovelBodyResult::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateAopWorkflowVersionApprovelBodyResult {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateAopWorkflowVersionApprovelBodyResult {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateAopWorkflowVersionApprovelBodyResult { Pass = "PASS", UnPass = "UN_PASS", }
+        else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelBody {
@@ -1816,50 +1132,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ValidateAopWorkflowVersionBodyMode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Basic => "BASIC",
-                Self::Circle => "CIRCLE",
-                Self::AppParams => "APP_PARAMS",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ValidateAopWorkflowVersionBodyMode {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "BASIC" => Self::Basic,
-                "CIRCLE" => Self::Circle,
-                "APP_PARAMS" => Self::AppParams,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ValidateAopWorkflowVersionBodyMode {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ValidateAopWorkflowVersionBodyMode> for String {
-        fn from(value: ValidateAopWorkflowVersionBodyMode) -> Self {
-            match value {
-                ValidateAopWorkflowVersionBodyMode::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ValidateAopWorkflowVersionBodyMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ValidateAopWorkflowVersionBodyMode {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ValidateAopWorkflowVersionBodyMode { Basic = "BASIC", Circle = "CIRCLE",
+        AppParams = "APP_PARAMS", } else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionBody {
@@ -1919,46 +1195,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateWorkflowInstanceBodyCommandType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ActionInstanceRunCommand => "ActionInstanceRunCommand",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateWorkflowInstanceBodyCommandType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "ActionInstanceRunCommand" => Self::ActionInstanceRunCommand,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateWorkflowInstanceBodyCommandType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateWorkflowInstanceBodyCommandType> for String {
-        fn from(value: CreateWorkflowInstanceBodyCommandType) -> Self {
-            match value {
-                CreateWorkflowInstanceBodyCommandType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateWorkflowInstanceBodyCommandType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateWorkflowInstanceBodyCommandType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateWorkflowInstanceBodyCommandType { ActionInstanceRunCommand =
+        "ActionInstanceRunCommand", } else Other
+    );
     /// Kind of action being run; always `workflow`.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -1971,46 +1211,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateWorkflowInstanceBodyActionType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Workflow => "workflow",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateWorkflowInstanceBodyActionType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "workflow" => Self::Workflow,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateWorkflowInstanceBodyActionType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateWorkflowInstanceBodyActionType> for String {
-        fn from(value: CreateWorkflowInstanceBodyActionType) -> Self {
-            match value {
-                CreateWorkflowInstanceBodyActionType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateWorkflowInstanceBodyActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateWorkflowInstanceBodyActionType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateWorkflowInstanceBodyActionType { Workflow = "workflow", } else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceBody {
@@ -2055,46 +1258,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateWorkflowInstanceResponseCommandType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ActionInstanceRunCommand => "ActionInstanceRunCommand",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateWorkflowInstanceResponseCommandType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "ActionInstanceRunCommand" => Self::ActionInstanceRunCommand,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateWorkflowInstanceResponseCommandType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateWorkflowInstanceResponseCommandType> for String {
-        fn from(value: CreateWorkflowInstanceResponseCommandType) -> Self {
-            match value {
-                CreateWorkflowInstanceResponseCommandType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateWorkflowInstanceResponseCommandType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateWorkflowInstanceResponseCommandType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateWorkflowInstanceResponseCommandType { ActionInstanceRunCommand =
+        "ActionInstanceRunCommand", } else Other
+    );
     /// Kind of action that was run.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -2107,46 +1274,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl CreateWorkflowInstanceResponseActionType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Workflow => "workflow",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for CreateWorkflowInstanceResponseActionType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "workflow" => Self::Workflow,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for CreateWorkflowInstanceResponseActionType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<CreateWorkflowInstanceResponseActionType> for String {
-        fn from(value: CreateWorkflowInstanceResponseActionType) -> Self {
-            match value {
-                CreateWorkflowInstanceResponseActionType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for CreateWorkflowInstanceResponseActionType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for CreateWorkflowInstanceResponseActionType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        CreateWorkflowInstanceResponseActionType { Workflow = "workflow", } else Other
+    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceResponse {
@@ -2180,48 +1310,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListAopWorkflowInstanceSortKey {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::CreateTime => "create_time",
-                Self::UpdateTime => "update_time",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListAopWorkflowInstanceSortKey {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "create_time" => Self::CreateTime,
-                "update_time" => Self::UpdateTime,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListAopWorkflowInstanceSortKey {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListAopWorkflowInstanceSortKey> for String {
-        fn from(value: ListAopWorkflowInstanceSortKey) -> Self {
-            match value {
-                ListAopWorkflowInstanceSortKey::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListAopWorkflowInstanceSortKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListAopWorkflowInstanceSortKey {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListAopWorkflowInstanceSortKey { CreateTime = "create_time", UpdateTime =
+        "update_time", } else Other
+    );
     /// Default `DESC`.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -2236,48 +1328,9 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListAopWorkflowInstanceSortDir {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Asc => "ASC",
-                Self::Desc => "DESC",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListAopWorkflowInstanceSortDir {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "ASC" => Self::Asc,
-                "DESC" => Self::Desc,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListAopWorkflowInstanceSortDir {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListAopWorkflowInstanceSortDir> for String {
-        fn from(value: ListAopWorkflowInstanceSortDir) -> Self {
-            match value {
-                ListAopWorkflowInstanceSortDir::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListAopWorkflowInstanceSortDir {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListAopWorkflowInstanceSortDir {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListAopWorkflowInstanceSortDir { Asc = "ASC", Desc = "DESC", } else Other
+    );
     /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -2300,56 +1353,11 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListAopWorkflowInstanceStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Running => "RUNNING",
-                Self::Failed => "FAILED",
-                Self::Finished => "FINISHED",
-                Self::Retrying => "RETRYING",
-                Self::Terminating => "TERMINATING",
-                Self::Terminated => "TERMINATED",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListAopWorkflowInstanceStatus {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "RUNNING" => Self::Running,
-                "FAILED" => Self::Failed,
-                "FINISHED" => Self::Finished,
-                "RETRYING" => Self::Retrying,
-                "TERMINATING" => Self::Terminating,
-                "TERMINATED" => Self::Terminated,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListAopWorkflowInstanceStatus {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListAopWorkflowInstanceStatus> for String {
-        fn from(value: ListAopWorkflowInstanceStatus) -> Self {
-            match value {
-                ListAopWorkflowInstanceStatus::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListAopWorkflowInstanceStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListAopWorkflowInstanceStatus {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListAopWorkflowInstanceStatus { Running = "RUNNING", Failed = "FAILED", Finished
+        = "FINISHED", Retrying = "RETRYING", Terminating = "TERMINATING", Terminated =
+        "TERMINATED", } else Other
+    );
     /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -2368,52 +1376,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl ListAopWorkflowInstanceTriggerType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Debug => "DEBUG",
-                Self::Timer => "TIMER",
-                Self::Event => "EVENT",
-                Self::Manual => "MANUAL",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for ListAopWorkflowInstanceTriggerType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "DEBUG" => Self::Debug,
-                "TIMER" => Self::Timer,
-                "EVENT" => Self::Event,
-                "MANUAL" => Self::Manual,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for ListAopWorkflowInstanceTriggerType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<ListAopWorkflowInstanceTriggerType> for String {
-        fn from(value: ListAopWorkflowInstanceTriggerType) -> Self {
-            match value {
-                ListAopWorkflowInstanceTriggerType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for ListAopWorkflowInstanceTriggerType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for ListAopWorkflowInstanceTriggerType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        ListAopWorkflowInstanceTriggerType { Debug = "DEBUG", Timer = "TIMER", Event =
+        "EVENT", Manual = "MANUAL", } else Other
+    );
     /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowInstanceResponse {
@@ -2440,50 +1406,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    impl UpdateWorkflowInstanceBodyCommandType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::ActionInstanceTerminateCommand => "ActionInstanceTerminateCommand",
-                Self::ActionInstanceRetryCommand => "ActionInstanceRetryCommand",
-                Self::ActionInstanceDebugCommand => "ActionInstanceDebugCommand",
-                Self::Other(value) => value,
-            }
-        }
-    }
-    impl From<String> for UpdateWorkflowInstanceBodyCommandType {
-        fn from(value: String) -> Self {
-            match value.as_str() {
-                "ActionInstanceTerminateCommand" => Self::ActionInstanceTerminateCommand,
-                "ActionInstanceRetryCommand" => Self::ActionInstanceRetryCommand,
-                "ActionInstanceDebugCommand" => Self::ActionInstanceDebugCommand,
-                _ => Self::Other(value),
-            }
-        }
-    }
-    impl From<&str> for UpdateWorkflowInstanceBodyCommandType {
-        fn from(value: &str) -> Self {
-            Self::from(value.to_owned())
-        }
-    }
-    impl From<UpdateWorkflowInstanceBodyCommandType> for String {
-        fn from(value: UpdateWorkflowInstanceBodyCommandType) -> Self {
-            match value {
-                UpdateWorkflowInstanceBodyCommandType::Other(value) => value,
-                known => known.as_str().to_owned(),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateWorkflowInstanceBodyCommandType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl crate::runtime::ParamValue for UpdateWorkflowInstanceBodyCommandType {
-        fn param_values(&self, out: &mut Vec<String>) {
-            out.push(self.as_str().to_owned());
-        }
-    }
+    crate::runtime::string_enum!(
+        UpdateWorkflowInstanceBodyCommandType { ActionInstanceTerminateCommand =
+        "ActionInstanceTerminateCommand", ActionInstanceRetryCommand =
+        "ActionInstanceRetryCommand", ActionInstanceDebugCommand =
+        "ActionInstanceDebugCommand", } else Other
+    );
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct UpdateWorkflowInstanceBody {

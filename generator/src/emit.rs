@@ -170,51 +170,7 @@ fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
                     #other(String),
                 }
 
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#names => #values, )*
-                            Self::#other(value) => value,
-                        }
-                    }
-                }
-
-                impl From<String> for #name {
-                    fn from(value: String) -> Self {
-                        match value.as_str() {
-                            #( #values => Self::#names, )*
-                            _ => Self::#other(value),
-                        }
-                    }
-                }
-
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        Self::from(value.to_owned())
-                    }
-                }
-
-                impl From<#name> for String {
-                    fn from(value: #name) -> Self {
-                        match value {
-                            #name::#other(value) => value,
-                            known => known.as_str().to_owned(),
-                        }
-                    }
-                }
-
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl crate::runtime::ParamValue for #name {
-                    fn param_values(&self, out: &mut Vec<String>) {
-                        out.push(self.as_str().to_owned());
-                    }
-                }
+                crate::runtime::string_enum!(#name { #( #names = #values, )* } else #other);
             }
         }
         TypeKind::Struct { fields, additional } => {
