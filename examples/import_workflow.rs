@@ -46,14 +46,15 @@ fn parse(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--workspace-id" => args.workspace_id = Some(value("--workspace-id")?),
             "--timeout" => {
                 let secs = value("--timeout")?;
-                let secs: f64 = secs
-                    .parse()
+                let timeout = secs
+                    .parse::<f64>()
                     .ok()
-                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                    .filter(|s| *s > 0.0)
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
                     .ok_or(format!(
                         "--timeout takes a positive number of seconds, not `{secs}`"
                     ))?;
-                args.timeout = Some(Duration::from_secs_f64(secs));
+                args.timeout = Some(timeout);
             }
             "-h" | "--help" => return Err(String::new()),
             other if other.starts_with("--") => return Err(format!("unknown option `{other}`")),

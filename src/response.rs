@@ -120,20 +120,40 @@ impl ByteStream {
         Ok(written)
     }
 
-    /// Writes the whole body to a file at `path` (replacing it), returning the number of bytes.
+    /// Writes the whole body to a file at `path`, returning the number of bytes. The body goes to
+    /// a temporary file beside `path` first, which replaces `path` only once the whole body has
+    /// arrived: a failed download leaves no partial file and an existing file untouched.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
         let io_error = |source| Error::Io {
             path: path.to_path_buf(),
             source,
         };
-        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
-        let written = match self.write_to(&mut file).await {
-            Err(Error::Io { source, .. }) => return Err(io_error(source)),
-            other => other?,
-        };
-        file.sync_all().await.map_err(io_error)?;
-        Ok(written)
+        let file_name = path.file_name().ok_or_else(|| {
+            io_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path names no file",
+            ))
+        })?;
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(file_name);
+        temp_name.push(format!(".{}.part", std::process::id()));
+        let temp = path.with_file_name(temp_name);
+        let result = async {
+            let mut file = tokio::fs::File::create(&temp).await.map_err(io_error)?;
+            let written = match self.write_to(&mut file).await {
+                Err(Error::Io { source, .. }) => return Err(io_error(source)),
+                other => other?,
+            };
+            file.sync_all().await.map_err(io_error)?;
+            tokio::fs::rename(&temp, path).await.map_err(io_error)?;
+            Ok(written)
+        }
+        .await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
+        }
+        result
     }
 
     /// The body as a stream of chunks; it ends after the first error.

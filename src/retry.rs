@@ -1,12 +1,14 @@
 //! When and how long to wait before sending a request again.
 //!
-//! The policy: a request is sent again after a connection error or an answer of 429, 502, 503 or
-//! 504, at most [`RetryPolicy::max_attempts`] times in all, and only when its body can be sent
-//! again (a file from a path is reopened; a one-shot stream is never resent). The wait is the
-//! answer's `Retry-After` (seconds or an HTTP date) when it gives one, otherwise exponential
-//! backoff with jitter: a random time between half and all of `initial_backoff × 2^(attempt-1)`,
-//! capped at `max_backoff`. No wait goes past the call's total timeout: a retry that could not
-//! finish in time is not started, and the last answer or error is returned instead.
+//! The policy: a request is sent again after a connection error (refused, reset, or a connect
+//! timeout) or an answer of 429, 502, 503 or 504, at most [`RetryPolicy::max_attempts`] times in
+//! all, and only when its body can be sent again (a file from a path is reopened; a one-shot
+//! stream is never resent). The wait is the answer's `Retry-After` (seconds or an HTTP date) when
+//! it gives one, otherwise exponential backoff with jitter: a random time between half and all of
+//! `initial_backoff × 2^(attempt-1)`, capped at `max_backoff`. A `Retry-After` longer than
+//! `max_retry_after` is not waited for: the answer is returned. No wait goes past the call's
+//! total timeout: a retry that could not finish in time is not started, and the last answer or
+//! error is returned instead.
 
 use reqwest::header::HeaderMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,6 +22,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Upper bound of any backoff.
     pub max_backoff: Duration,
+    /// Longest `Retry-After` the client waits for; a longer one ends the retries.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -28,6 +32,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
@@ -89,6 +94,9 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
         _ => return None,
     };
     let year: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&year) {
+        return None;
+    }
     let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
     if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
@@ -149,6 +157,11 @@ mod tests {
         );
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
         headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+        headers.insert(
+            "retry-after",
+            "Sun, 06 Nov 99999999999999 08:49:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&headers, now), None);
     }
 

@@ -433,7 +433,7 @@ impl Client {
                     if may_retry && retry::is_retryable_status(status) {
                         let wait = retry::retry_after(response.headers(), SystemTime::now())
                             .unwrap_or_else(|| policy.backoff(attempt));
-                        if deadline.leaves_time_for(wait) {
+                        if wait <= policy.max_retry_after && deadline.leaves_time_for(wait) {
                             tracing::info!(
                                 status,
                                 ?wait,
@@ -454,7 +454,6 @@ impl Client {
                         deadline,
                     });
                 }
-                Err(e) if e.is_timeout() => return Err(deadline.expired()),
                 Err(e) => {
                     let wait = policy.backoff(attempt);
                     if may_retry && e.is_connect() && deadline.leaves_time_for(wait) {
@@ -626,14 +625,16 @@ pub(crate) struct Deadline {
 impl Deadline {
     fn after(timeout: Option<Duration>) -> Self {
         Deadline {
-            at: timeout.map(|t| Instant::now() + t),
+            // A timeout too long to add to the clock is no deadline at all.
+            at: timeout.and_then(|t| Instant::now().checked_add(t)),
             timeout,
         }
     }
 
     /// Whether waiting `wait` still leaves the call some time.
     fn leaves_time_for(&self, wait: Duration) -> bool {
-        self.at.is_none_or(|at| Instant::now() + wait < at)
+        self.at
+            .is_none_or(|at| Instant::now().checked_add(wait).is_some_and(|end| end < at))
     }
 
     fn expired<E>(&self) -> Error<E> {
@@ -685,7 +686,7 @@ impl RawResponse {
     pub async fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
         let request_id = self.request_id.clone();
         let (status, headers, body) = self.bytes().await?;
-        // An empty body reads as JSON `null`, which fits bodies made only of optional fields.
+        // An empty body reads as `{}`, which fits bodies made only of optional fields.
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {

@@ -145,6 +145,20 @@ async fn gives_up_after_the_timeout_on_a_stalled_server() {
 }
 
 #[tokio::test]
+async fn refuses_an_impossible_timeout() {
+    for timeout in ["1e20", "-1", "nan", "soon"] {
+        let output = run(vec!["--timeout".into(), timeout.into()]).await;
+        assert_eq!(output.status.code(), Some(2), "{timeout}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).starts_with(&format!(
+                "error: --timeout takes a positive number of seconds, not `{timeout}`\n"
+            )),
+            "{output:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn refuses_bad_usage_with_exit_code_two() {
     let output = run(vec!["--project-id".into(), "P".into()]).await;
     assert_eq!(output.status.code(), Some(2));

@@ -16,6 +16,7 @@ fn fast_retries() -> RetryPolicy {
         max_attempts: 3,
         initial_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(5),
     }
 }
 
@@ -182,10 +183,15 @@ async fn a_stalled_download_times_out() {
         .await
         .unwrap();
     let started = Instant::now();
-    let mut sink = Vec::new();
-    let err = answer.into_inner().write_to(&mut sink).await.unwrap_err();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("export.zip");
+    std::fs::write(&target, b"previous export").unwrap();
+    let err = answer.into_inner().save(&target).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
+    // The failed download neither replaced the file nor left a partial one behind.
+    assert_eq!(std::fs::read(&target).unwrap(), b"previous export");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[tokio::test]
@@ -315,4 +321,25 @@ async fn temporary_keys_send_the_security_token_and_every_retry_is_signed_anew()
         assert_eq!(request.header_all("authorization").len(), 1);
         verify(request);
     }
+}
+
+#[tokio::test]
+async fn a_retry_after_above_the_cap_is_not_waited_for() {
+    let server = TestServer::start(vec![
+        Reply::status(503)
+            .header("Retry-After", "18446744073709551615")
+            .body("busy"),
+        ok(),
+    ])
+    .await;
+    let started = Instant::now();
+    let err = client(&server, Credentials::token("t"))
+        .workspace("p", "w")
+        .show_aop_workflow("wf")
+        .options(CallOptions::new().timeout(Duration::MAX))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.requests().len(), 1);
 }
