@@ -180,6 +180,7 @@ enum RequestBody {
 
 enum FormValue {
     Text(String),
+    Json(String),
     File(UploadFile),
 }
 
@@ -189,7 +190,7 @@ impl RequestBody {
             RequestBody::Empty | RequestBody::Json(_) => true,
             RequestBody::Binary(file) => file.is_replayable(),
             RequestBody::Multipart(parts) => parts.iter().all(|(_, value)| match value {
-                FormValue::Text(_) => true,
+                FormValue::Text(_) | FormValue::Json(_) => true,
                 FormValue::File(file) => file.is_replayable(),
             }),
         }
@@ -283,6 +284,23 @@ impl ApiRequest {
     pub fn multipart_text<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V) -> Self {
         for value in values_of(value) {
             self.form_parts().push((name, FormValue::Text(value)));
+        }
+        self
+    }
+
+    /// A text part holding `value` as JSON (for object-valued form fields).
+    pub fn multipart_json<T: serde::Serialize>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Self {
+        if let Some(value) = value {
+            match serde_json::to_string(value) {
+                Ok(json) => self.form_parts().push((name, FormValue::Json(json))),
+                Err(e) => self.problems.push(format!(
+                    "form field `{name}` cannot be written as JSON: {e}"
+                )),
+            }
         }
         self
     }
@@ -536,6 +554,12 @@ impl Client {
                 for (name, value) in parts {
                     form = match value {
                         FormValue::Text(text) => form.text(*name, text.clone()),
+                        FormValue::Json(json) => form.part(
+                            *name,
+                            reqwest::multipart::Part::text(json.clone())
+                                .mime_str("application/json")
+                                .map_err(|e| Error::invalid(e.to_string()))?,
+                        ),
                         FormValue::File(file) => form.part(*name, file_part(file).await?),
                     };
                 }

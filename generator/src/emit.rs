@@ -118,29 +118,6 @@ fn is_optional(field: &Field) -> bool {
     !field.required || field.nullable
 }
 
-fn has_float(ty: &TypeRef, types: &[TypeDef], seen: &mut BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::F32 | TypeRef::F64 | TypeRef::Value | TypeRef::FreeObject => true,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => has_float(inner, types, seen),
-        TypeRef::Named(name) => {
-            if !seen.insert(name.clone()) {
-                return false;
-            }
-            match types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-                Some(TypeKind::Struct { fields, additional }) => {
-                    fields.iter().any(|f| has_float(&f.ty, types, seen))
-                        || additional
-                            .as_ref()
-                            .is_some_and(|a| has_float(a, types, seen))
-                }
-                Some(TypeKind::Alias(ty)) => has_float(ty, types, seen),
-                _ => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 fn type_def(def: &TypeDef, defaultable: &BTreeSet<String>) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
@@ -291,19 +268,6 @@ fn constructor(
 }
 
 fn operations_module(api: &Api) -> TokenStream {
-    let float_types: BTreeSet<String> = api
-        .types
-        .iter()
-        .filter(|t| {
-            has_float(
-                &TypeRef::Named(t.name.clone()),
-                &api.types,
-                &mut BTreeSet::new(),
-            )
-        })
-        .map(|t| t.name.clone())
-        .collect();
-    let _ = float_types;
     let items = api.operations.iter().map(operation);
     quote! {
         /// One request builder per operation: set optional parameters, then `.await` it (or call
@@ -365,8 +329,13 @@ fn operation(op: &Operation) -> TokenStream {
         });
     }
     match &op.body {
-        Some(Body::Json { ty, required, docs }) => fields.push(BuilderField {
-            name: ident("body"),
+        Some(Body::Json {
+            name,
+            ty,
+            required,
+            docs,
+        }) => fields.push(BuilderField {
+            name: ident(name),
             ty: type_tokens(ty, false),
             required: *required,
             docs: if docs.is_empty() {
@@ -377,8 +346,12 @@ fn operation(op: &Operation) -> TokenStream {
             arg_ty: type_tokens(ty, false),
             convert: Box::new(|v| v),
         }),
-        Some(Body::Binary { required, docs }) => fields.push(BuilderField {
-            name: ident("body"),
+        Some(Body::Binary {
+            name,
+            required,
+            docs,
+        }) => fields.push(BuilderField {
+            name: ident(name),
             ty: quote!(crate::UploadFile),
             required: *required,
             docs: if docs.is_empty() {
@@ -478,7 +451,6 @@ fn operation(op: &Operation) -> TokenStream {
         .collect();
 
     // The request, as the runtime sends it.
-    let http_method = ident(&op.http_method);
     let operation_id = &op.operation_id;
     let path = &op.path;
     let mut steps = Vec::new();
@@ -498,18 +470,27 @@ fn operation(op: &Operation) -> TokenStream {
         });
     }
     match &op.body {
-        Some(Body::Json { required: true, .. }) => steps.push(quote!(.json(&self.body))),
-        Some(Body::Json {
-            required: false, ..
-        }) => steps.push(quote!(.json_opt(self.body.as_ref()))),
-        Some(Body::Binary { .. }) => steps.push(quote!(.binary(self.body))),
+        Some(Body::Json { name, required, .. }) => {
+            let name = ident(name);
+            steps.push(if *required {
+                quote!(.json(&self.#name))
+            } else {
+                quote!(.json_opt(self.#name.as_ref()))
+            });
+        }
+        Some(Body::Binary { name, .. }) => {
+            let name = ident(name);
+            steps.push(quote!(.binary(self.#name)));
+        }
         Some(Body::Multipart { fields: form }) => {
             for field in form {
                 let wire = &field.wire_name;
                 let name = ident(&field.name);
-                steps.push(match field.text {
-                    None => quote!(.multipart_file(#wire, self.#name)),
-                    Some(_) => quote!(.multipart_text(#wire, &self.#name)),
+                steps.push(match (&field.text, field.json, field.required) {
+                    (None, _, _) => quote!(.multipart_file(#wire, self.#name)),
+                    (Some(_), false, _) => quote!(.multipart_text(#wire, &self.#name)),
+                    (Some(_), true, true) => quote!(.multipart_json(#wire, Some(&self.#name))),
+                    (Some(_), true, false) => quote!(.multipart_json(#wire, self.#name.as_ref())),
                 });
             }
         }
@@ -666,7 +647,6 @@ fn operation(op: &Operation) -> TokenStream {
         send_docs.extend(success_doc);
     }
     let send_doc = docs(&send_docs);
-    let _ = http_method;
     let method_token = ident(&op.http_method);
     let client = match op.scope {
         Scope::Client => quote!(self.scope),

@@ -144,6 +144,8 @@ pub struct Param {
 pub enum Body {
     /// A JSON body; `required: false` makes it an optional setter.
     Json {
+        /// The argument's name (`body`, unless a parameter has that name).
+        name: String,
         ty: TypeRef,
         required: bool,
         docs: Docs,
@@ -151,7 +153,12 @@ pub enum Body {
     /// A `multipart/form-data` body; its fields are the method's arguments and setters.
     Multipart { fields: Vec<FormField> },
     /// A raw binary body (`application/octet-stream`).
-    Binary { required: bool, docs: Docs },
+    Binary {
+        /// The argument's name (`body`, unless a parameter has that name).
+        name: String,
+        required: bool,
+        docs: Docs,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +169,8 @@ pub struct FormField {
     pub docs: Docs,
     /// `None` for a file part; otherwise the type of a text part.
     pub text: Option<TypeRef>,
+    /// The text part carries the value as JSON (objects, maps and lists of them).
+    pub json: bool,
 }
 
 /// What one status (or range, or `default`) answers with.
@@ -191,8 +200,30 @@ pub enum ResponseBody {
     Binary,
 }
 
-/// Names the Rust types emitted per operation end with; schema names must not take them.
-const OPERATION_TYPE_SUFFIXES: &[&str] = &["Request", "Error", "Response"];
+/// Names the generated `types` module uses unqualified (prelude types and serde's derives): a
+/// schema of such a name is numbered instead (`Option2`) so that it does not shadow them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Self",
+];
 
 /// Builds the model of a merged spec, reporting every fault at once.
 pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
@@ -251,7 +282,7 @@ impl<'a> Builder<'a> {
         Builder {
             spec,
             types: Vec::new(),
-            type_names: Namespace::default(),
+            type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             component_types: HashMap::new(),
             diagnostics: Vec::new(),
             file: &spec.files[0],
@@ -291,15 +322,7 @@ impl<'a> Builder<'a> {
         };
         // Names first, so that references resolve whatever the order of definitions.
         for name in components.schemas.keys() {
-            let mut rust_name = pascal(name);
-            if OPERATION_TYPE_SUFFIXES
-                .iter()
-                .any(|s| rust_name.ends_with(s))
-                && self.operation_prefix_taken(&rust_name)
-            {
-                rust_name.push_str("Body");
-            }
-            let rust_name = self.type_names.claim(&rust_name, "");
+            let rust_name = self.type_names.claim_pascal(name);
             self.component_types.insert(name.clone(), rust_name);
         }
         for (name, schema) in &components.schemas {
@@ -374,23 +397,40 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Whether a schema name would clash with the types emitted for an operation.
-    fn operation_prefix_taken(&self, name: &str) -> bool {
-        self.spec
-            .document
-            .paths
-            .paths
-            .values()
-            .any(|item| match item {
-                ReferenceOr::Item(item) => item.iter().any(|(_, op)| {
-                    op.operation_id.as_deref().map(pascal).is_some_and(|p| {
-                        OPERATION_TYPE_SUFFIXES
-                            .iter()
-                            .any(|s| format!("{p}{s}") == name)
-                    })
-                }),
-                ReferenceOr::Reference { .. } => false,
-            })
+    /// Whether values of `ty` have a text form for a path, query or header parameter: scalars,
+    /// enums, and lists of those.
+    fn is_plain_value(&self, ty: &TypeRef) -> bool {
+        self.is_plain_value_within(ty, 16)
+    }
+
+    fn is_plain_value_within(&self, ty: &TypeRef, depth: usize) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        match ty {
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Value => true,
+            TypeRef::FreeObject | TypeRef::Map(_) => false,
+            TypeRef::Vec(item) => {
+                !matches!(**item, TypeRef::Vec(_)) && self.is_plain_value_within(item, depth - 1)
+            }
+            TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name) {
+                Some(TypeDef {
+                    kind: TypeKind::Enum { .. },
+                    ..
+                }) => true,
+                Some(TypeDef {
+                    kind: TypeKind::Alias(inner),
+                    ..
+                }) => self.is_plain_value_within(inner, depth - 1),
+                _ => false,
+            },
+        }
     }
 
     /// Reports a `$ref` at `here` that does not point to a component of `kind`; true when it does.
@@ -949,6 +989,19 @@ impl<'a> Builder<'a> {
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
+            if !self.is_plain_value(&ty) {
+                let mut at = origin.clone();
+                at.push("schema".to_owned());
+                self.error(
+                    &at,
+                    format!(
+                        "parameter `{}` is an object, which a path, query or header cannot carry",
+                        data.name
+                    ),
+                    "give it a string, number, boolean or enum schema (or a list of them), or move it into the request body",
+                );
+                continue;
+            }
             let from_scope =
                 location == ParamLocation::Path && scope.parameters().contains(&data.name.as_str());
             let mut docs = Vec::new();
@@ -1047,7 +1100,11 @@ impl<'a> Builder<'a> {
             } else {
                 format!("{type_name}{variant}")
             };
-            let body = self.response_body(&response.content, &place, &here);
+            let body = match self.response_body(&response.content, &place, &here) {
+                // An error body is read whole, as text, whatever its media type.
+                ResponseBody::Binary if !success => ResponseBody::Text,
+                body => body,
+            };
             let mut docs: Docs = description_lines(&response.description).collect();
             let headers: Vec<String> = response.headers.keys().cloned().collect();
             if !headers.is_empty() {
@@ -1092,6 +1149,7 @@ impl<'a> Builder<'a> {
             return None;
         }
         let method_name = method_names.entry(scope).or_insert_with(|| {
+            // The handles' own methods, and the common trait methods they answer to.
             Namespace::with_reserved(&[
                 "client",
                 "project",
@@ -1099,6 +1157,10 @@ impl<'a> Builder<'a> {
                 "project_id",
                 "workspace_id",
                 "builder",
+                "endpoint",
+                "execute",
+                "clone",
+                "fmt",
             ])
         });
         Some(Operation {
@@ -1210,8 +1272,8 @@ impl<'a> Builder<'a> {
                 ),
                 None => TypeRef::Value,
             };
-            arg_names.claim("body", "_");
             return Some(Body::Json {
+                name: arg_names.claim("body", "_"),
                 ty,
                 required: body.required,
                 docs,
@@ -1220,11 +1282,11 @@ impl<'a> Builder<'a> {
         if let Some((key, media)) = find_media_entry(&body.content, |m| m == "multipart/form-data")
         {
             let here = here.join(&["content", key, "schema"]);
-            return Some(self.multipart(media, body.required, &here, arg_names));
+            return Some(self.multipart(media, body.required, type_name, &here, arg_names));
         }
         if find_media(&body.content, |m| m == "application/octet-stream").is_some() {
-            arg_names.claim("body", "_");
             return Some(Body::Binary {
+                name: arg_names.claim("body", "_"),
                 required: body.required,
                 docs,
             });
@@ -1259,6 +1321,7 @@ impl<'a> Builder<'a> {
         &mut self,
         media: &MediaType,
         body_required: bool,
+        type_name: &str,
         here: &Here,
         arg_names: &mut Namespace,
     ) -> Body {
@@ -1298,7 +1361,7 @@ impl<'a> Builder<'a> {
                     } else {
                         Some(self.inline_type(
                             s,
-                            &pascal(wire_name),
+                            &format!("{type_name}{}", pascal(wire_name)),
                             &here.join(&["properties", wire_name]),
                         ))
                     };
@@ -1315,12 +1378,14 @@ impl<'a> Builder<'a> {
             } else {
                 docs
             };
+            let json = ty.as_ref().is_some_and(|ty| !self.is_plain_value(ty));
             fields.push(FormField {
                 name: arg_names.claim_snake(wire_name),
                 wire_name: wire_name.clone(),
                 required: body_required && object.required.contains(wire_name),
                 docs,
                 text: if is_file { None } else { ty },
+                json,
             });
         }
         Body::Multipart { fields }

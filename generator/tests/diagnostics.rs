@@ -62,6 +62,7 @@ bad_spec!(
     all_of_without_end => "all_of_without_end.yaml",
     several_files => "several_files",
     not_utf8 => "not_utf8.yaml",
+    object_parameters => "object_parameters.yaml",
 );
 
 /// Every fixture of the folder has a test above (a new fixture without one fails here).

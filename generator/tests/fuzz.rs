@@ -39,8 +39,13 @@ fn former_crashes_are_fixed() {
     let dir = root().join("generator/tests/fixtures/fuzz_regressions");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     cases.sort();
+    assert!(
+        cases.iter().any(|c| c.is_dir()),
+        "no regression case in {}",
+        dir.display()
+    );
     let scratch = tempfile::tempdir().unwrap();
     for case in cases.iter().filter(|c| c.is_dir()) {
         let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(case)
