@@ -1061,30 +1061,10 @@ impl<'a> Builder<'a> {
                 None => "default".to_owned(),
             };
             let here = Here::new(method, &["paths", path, method, "responses", &status_key]);
-            let response = match response {
-                ReferenceOr::Item(r) => r.clone(),
-                ReferenceOr::Reference { reference } => {
-                    if !self.check_reference(reference, Kind::Response, &here) {
-                        continue;
-                    }
-                    let target = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|n| self.spec.document.components.as_ref()?.responses.get(n));
-                    match target {
-                        Some(ReferenceOr::Item(r)) => r.clone(),
-                        // Defined in a file that could not be read.
-                        None => continue,
-                        Some(ReferenceOr::Reference { .. }) => {
-                            self.error_at(
-                                &here.join(&["$ref"]).path,
-                                At::Value,
-                                format!("`$ref: '{}'` points to a response that is itself only a `$ref`", crate::validate::short(reference)),
-                                "refer to the response that is written out",
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some(response) = self.resolve(response, Kind::Response, "response", &here, |c| {
+                &c.responses
+            }) else {
+                continue;
             };
             let (status, variant) = match status {
                 Some(StatusCode::Code(code)) => (StatusMatch::Code(*code), status_variant(*code)),
@@ -1184,35 +1164,53 @@ impl<'a> Builder<'a> {
         parameter: &ReferenceOr<Parameter>,
         origin: &[String],
     ) -> Option<Parameter> {
-        match parameter {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let here = Here {
-                    name: String::new(),
-                    path: origin.to_vec(),
-                };
-                if !self.check_reference(reference, Kind::Parameter, &here) {
-                    return None;
-                }
-                let target = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|n| self.spec.document.components.as_ref()?.parameters.get(n));
-                match target {
-                    Some(ReferenceOr::Item(p)) => Some(p.clone()),
-                    None => None,
-                    Some(ReferenceOr::Reference { .. }) => {
-                        self.error_at(
-                            &here.join(&["$ref"]).path,
-                            At::Value,
-                            format!(
-                                "`$ref: '{}'` points to a parameter that is itself only a `$ref`",
-                                crate::validate::short(reference)
-                            ),
-                            "refer to the parameter that is written out",
-                        );
-                        None
-                    }
-                }
+        let here = Here {
+            name: String::new(),
+            path: origin.to_vec(),
+        };
+        self.resolve(parameter, Kind::Parameter, "parameter", &here, |c| {
+            &c.parameters
+        })
+    }
+
+    /// The object `item` is or refers to. A reference that does not resolve is reported where it
+    /// stands (a target in a file that could not be read was reported with that file).
+    fn resolve<T: Clone>(
+        &mut self,
+        item: &ReferenceOr<T>,
+        kind: Kind,
+        what: &str,
+        here: &Here,
+        components: impl Fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        if !self.check_reference(reference, kind, here) {
+            return None;
+        }
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        match self
+            .spec
+            .document
+            .components
+            .as_ref()
+            .and_then(|c| components(c).get(name))
+        {
+            Some(ReferenceOr::Item(item)) => Some(item.clone()),
+            None => None,
+            Some(ReferenceOr::Reference { .. }) => {
+                self.error_at(
+                    &here.join(&["$ref"]).path,
+                    At::Value,
+                    format!(
+                        "`$ref: '{}'` points to a {what} that is itself only a `$ref`",
+                        crate::validate::short(reference)
+                    ),
+                    format!("refer to the {what} that is written out"),
+                );
+                None
             }
         }
     }
@@ -1224,40 +1222,9 @@ impl<'a> Builder<'a> {
         here: &Here,
         arg_names: &mut Namespace,
     ) -> Option<Body> {
-        let body = match body {
-            ReferenceOr::Item(b) => b.clone(),
-            ReferenceOr::Reference { reference } => {
-                if !self.check_reference(reference, Kind::RequestBody, here) {
-                    return None;
-                }
-                let target = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|n| {
-                        self.spec
-                            .document
-                            .components
-                            .as_ref()?
-                            .request_bodies
-                            .get(n)
-                    });
-                match target {
-                    Some(ReferenceOr::Item(b)) => b.clone(),
-                    None => return None,
-                    Some(ReferenceOr::Reference { .. }) => {
-                        self.error_at(
-                            &here.join(&["$ref"]).path,
-                            At::Value,
-                            format!(
-                                "`$ref: '{}'` points to a request body that is itself only a `$ref`",
-                                crate::validate::short(reference)
-                            ),
-                            "refer to the request body that is written out",
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = self.resolve(body, Kind::RequestBody, "request body", here, |c| {
+            &c.request_bodies
+        })?;
         let docs: Docs = body
             .description
             .iter()
