@@ -9,8 +9,7 @@
 //! `--endpoint`, `--region R` picks the region's endpoint.
 
 use secmaster::types::{
-    CreateAopWorkflowBody, CreateAopWorkflowBodyAopType, CreateAopWorkflowBodyEngineType,
-    UpdateAopWorkflowBody,
+    AopType, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType, UpdateAopWorkflowBody,
 };
 use secmaster::{Client, Credentials};
 use std::collections::HashMap;
@@ -53,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..CreateAopWorkflowBody::new(
             "block-source-ip",
             CreateAopWorkflowBodyEngineType::PublicEngine,
-            CreateAopWorkflowBodyAopType::Normal,
+            AopType::Normal,
             arg("dataclass-id")?,
         )
     };

@@ -5,6 +5,166 @@
 pub mod types {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
+    /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum AopType {
+        /// `NORMAL`
+        Normal,
+        /// `SURVEY`
+        Survey,
+        /// `HEMOSTASIS`
+        Hemostasis,
+        /// `EASE`
+        Ease,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        AopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis = "HEMOSTASIS", Ease =
+        "EASE", } else Other
+    );
+    /// Kind of entity a workflow acts on.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum WorkflowLabel {
+        /// `IP`
+        Ip,
+        /// `ACCOUNT`
+        Account,
+        /// `DOMAIN`
+        Domain,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        WorkflowLabel { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN", } else Other
+    );
+    /// Sort direction, ascending or descending.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum SortDirection {
+        /// `ASC`
+        Asc,
+        /// `DESC`
+        Desc,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        SortDirection { Asc = "ASC", Desc = "DESC", } else Other
+    );
+    /// Time a list is sorted on, creation or last update.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum SortField {
+        /// `create_time`
+        CreateTime,
+        /// `update_time`
+        UpdateTime,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        SortField { CreateTime = "create_time", UpdateTime = "update_time", } else Other
+    );
+    /// Encoding of a workflow topology before Base64; only JSON is accepted.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum TaskflowType {
+        /// `JSON`
+        Json,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(TaskflowType { Json = "JSON", } else Other);
+    /// Verdict of a version review, `PASS` (approve) or `UN_PASS` (reject).
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum ReviewResult {
+        /// `PASS`
+        Pass,
+        /// `UN_PASS`
+        UnPass,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        ReviewResult { Pass = "PASS", UnPass = "UN_PASS", } else Other
+    );
+    /// Command that runs a workflow instance.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum RunCommand {
+        /// `ActionInstanceRunCommand`
+        ActionInstanceRunCommand,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        RunCommand { ActionInstanceRunCommand = "ActionInstanceRunCommand", } else Other
+    );
+    /// Kind of action an instance runs; always `workflow`.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum ActionType {
+        /// `workflow`
+        Workflow,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(ActionType { Workflow = "workflow", } else Other);
+    /// State of a workflow instance.
+    ///
+    /// Values this client does not know yet are kept in the last variant, so a value
+    /// the service adds later is read without error and sent back unchanged.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum InstanceStatus {
+        /// `RUNNING`
+        Running,
+        /// `FAILED`
+        Failed,
+        /// `FINISHED`
+        Finished,
+        /// `RETRYING`
+        Retrying,
+        /// `TERMINATING`
+        Terminating,
+        /// `TERMINATED`
+        Terminated,
+        /// A value not listed in the spec, as received.
+        Other(String),
+    }
+    crate::runtime::string_enum!(
+        InstanceStatus { Running = "RUNNING", Failed = "FAILED", Finished = "FINISHED",
+        Retrying = "RETRYING", Terminating = "TERMINATING", Terminated = "TERMINATED", }
+        else Other
+    );
     /// Outcome wrapper that most SecMaster answers use.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct Envelope {
@@ -191,30 +351,12 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub workspace_id: Option<String>,
     }
-    /// Verdict, `PASS` (approved) or `UN_PASS` (rejected).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum WorkflowApproveOpinionDetailResult {
-        /// `PASS`
-        Pass,
-        /// `UN_PASS`
-        UnPass,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        WorkflowApproveOpinionDetailResult { Pass = "PASS", UnPass = "UN_PASS", } else
-        Other
-    );
     /// Outcome of a version review.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct WorkflowApproveOpinionDetail {
         /// Verdict, `PASS` (approved) or `UN_PASS` (rejected).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub result: Option<WorkflowApproveOpinionDetailResult>,
+        pub result: Option<ReviewResult>,
         /// Reviewer's comment.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub content: Option<String>,
@@ -259,33 +401,6 @@ pub mod types {
             }
         }
     }
-    /// State of the instance.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum InstanceDetailStatus {
-        /// `RUNNING`
-        Running,
-        /// `FAILED`
-        Failed,
-        /// `FINISHED`
-        Finished,
-        /// `RETRYING`
-        Retrying,
-        /// `TERMINATING`
-        Terminating,
-        /// `TERMINATED`
-        Terminated,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        InstanceDetailStatus { Running = "RUNNING", Failed = "FAILED", Finished =
-        "FINISHED", Retrying = "RETRYING", Terminating = "TERMINATING", Terminated =
-        "TERMINATED", } else Other
-    );
     /// A workflow instance, that is one run of a workflow.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceDetail {
@@ -309,7 +424,7 @@ pub mod types {
         pub trigger_type: Option<String>,
         /// State of the instance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub status: Option<InstanceDetailStatus>,
+        pub status: Option<InstanceStatus>,
         /// When the instance started.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub start_time: Option<String>,
@@ -438,63 +553,6 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub succeed: Option<bool>,
     }
-    /// Default `DESC`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListWorkflowsOrder {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListWorkflowsOrder { Asc = "ASC", Desc = "DESC", } else Other
-    );
-    /// Default `create_time`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListWorkflowsSortby {
-        /// `create_time`
-        CreateTime,
-        /// `update_time`
-        UpdateTime,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListWorkflowsSortby { CreateTime = "create_time", UpdateTime = "update_time", }
-        else Other
-    );
-    /// The `get` schema.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListWorkflowsAopType {
-        /// `NORMAL`
-        Normal,
-        /// `SURVEY`
-        Survey,
-        /// `HEMOSTASIS`
-        Hemostasis,
-        /// `EASE`
-        Ease,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListWorkflowsAopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis =
-        "HEMOSTASIS", Ease = "EASE", } else Other
-    );
     /// The `get` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListWorkflowsResponse {
@@ -544,48 +602,6 @@ pub mod types {
     crate::runtime::string_enum!(
         CreateAopWorkflowBodyEngineType { PublicEngine = "public_engine", } else Other
     );
-    /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateAopWorkflowBodyAopType {
-        /// `NORMAL`
-        Normal,
-        /// `SURVEY`
-        Survey,
-        /// `HEMOSTASIS`
-        Hemostasis,
-        /// `EASE`
-        Ease,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateAopWorkflowBodyAopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis =
-        "HEMOSTASIS", Ease = "EASE", } else Other
-    );
-    /// Kind of entity the workflow acts on.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateAopWorkflowBodyLabels {
-        /// `IP`
-        Ip,
-        /// `ACCOUNT`
-        Account,
-        /// `DOMAIN`
-        Domain,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateAopWorkflowBodyLabels { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN",
-        } else Other
-    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowBody {
@@ -597,19 +613,19 @@ pub mod types {
         /// Engine that runs the workflow; `public_engine` is the shared engine.
         pub engine_type: CreateAopWorkflowBodyEngineType,
         /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-        pub aop_type: CreateAopWorkflowBodyAopType,
+        pub aop_type: AopType,
         /// ID of the data class whose objects the workflow handles.
         pub dataclass_id: String,
         /// Kind of entity the workflow acts on.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub labels: Option<CreateAopWorkflowBodyLabels>,
+        pub labels: Option<WorkflowLabel>,
     }
     impl CreateAopWorkflowBody {
         /// A `CreateAopWorkflowBody` with its required fields (`name`, `engine_type`, `aop_type`, `dataclass_id`) and no optional ones.
         pub fn new(
             name: impl Into<String>,
             engine_type: CreateAopWorkflowBodyEngineType,
-            aop_type: CreateAopWorkflowBodyAopType,
+            aop_type: AopType,
             dataclass_id: impl Into<String>,
         ) -> Self {
             Self {
@@ -660,26 +676,6 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
-    /// Kind of entity the workflow acts on.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum UpdateAopWorkflowBodyLabels {
-        /// `IP`
-        Ip,
-        /// `ACCOUNT`
-        Account,
-        /// `DOMAIN`
-        Domain,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        UpdateAopWorkflowBodyLabels { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN",
-        } else Other
-    );
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowBody {
@@ -697,7 +693,7 @@ pub mod types {
         pub version_id: Option<String>,
         /// Kind of entity the workflow acts on.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub labels: Option<UpdateAopWorkflowBodyLabels>,
+        pub labels: Option<WorkflowLabel>,
     }
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -813,43 +809,6 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<AopWorkflowVersionInfo>>,
     }
-    /// Encoding of the topology before Base64; only JSON is accepted.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateAopWorkflowVersionBodyTaskflowType {
-        /// `JSON`
-        Json,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateAopWorkflowVersionBodyTaskflowType { Json = "JSON", } else Other
-    );
-    /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateAopWorkflowVersionBodyAopType {
-        /// `NORMAL`
-        Normal,
-        /// `SURVEY`
-        Survey,
-        /// `HEMOSTASIS`
-        Hemostasis,
-        /// `EASE`
-        Ease,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateAopWorkflowVersionBodyAopType { Normal = "NORMAL", Survey = "SURVEY",
-        Hemostasis = "HEMOSTASIS", Ease = "EASE", } else Other
-    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionBody {
@@ -868,9 +827,9 @@ pub mod types {
         /// The workflow topology, Base64-encoded.
         pub taskflow: String,
         /// Encoding of the topology before Base64; only JSON is accepted.
-        pub taskflow_type: CreateAopWorkflowVersionBodyTaskflowType,
+        pub taskflow_type: TaskflowType,
         /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-        pub aop_type: CreateAopWorkflowVersionBodyAopType,
+        pub aop_type: AopType,
     }
     impl CreateAopWorkflowVersionBody {
         /// A `CreateAopWorkflowVersionBody` with its required fields (`name`, `description`, `taskconfig`, `taskflow`, `taskflow_type`, `aop_type`) and no optional ones.
@@ -879,8 +838,8 @@ pub mod types {
             description: impl Into<String>,
             taskconfig: impl Into<String>,
             taskflow: impl Into<String>,
-            taskflow_type: CreateAopWorkflowVersionBodyTaskflowType,
-            aop_type: CreateAopWorkflowVersionBodyAopType,
+            taskflow_type: TaskflowType,
+            aop_type: AopType,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -957,43 +916,6 @@ pub mod types {
         PendingApproval = "pending_approval", NotActivated = "not_activated", Activated =
         "activated", } else Other
     );
-    /// Encoding of the topology before Base64; only JSON is accepted.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum UpdateAopWorkflowVersionBodyTaskflowType {
-        /// `JSON`
-        Json,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        UpdateAopWorkflowVersionBodyTaskflowType { Json = "JSON", } else Other
-    );
-    /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum UpdateAopWorkflowVersionBodyAopType {
-        /// `NORMAL`
-        Normal,
-        /// `SURVEY`
-        Survey,
-        /// `HEMOSTASIS`
-        Hemostasis,
-        /// `EASE`
-        Ease,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        UpdateAopWorkflowVersionBodyAopType { Normal = "NORMAL", Survey = "SURVEY",
-        Hemostasis = "HEMOSTASIS", Ease = "EASE", } else Other
-    );
     /// The `put` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionBody {
@@ -1016,10 +938,10 @@ pub mod types {
         pub taskflow: Option<String>,
         /// Encoding of the topology before Base64; only JSON is accepted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub taskflow_type: Option<UpdateAopWorkflowVersionBodyTaskflowType>,
+        pub taskflow_type: Option<TaskflowType>,
         /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub aop_type: Option<UpdateAopWorkflowVersionBodyAopType>,
+        pub aop_type: Option<AopType>,
         /// Input the workflow expects.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub input: Option<String>,
@@ -1065,38 +987,17 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
-    /// Verdict, `PASS` to approve or `UN_PASS` to reject.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateAopWorkflowVersionApprovelBodyResult {
-        /// `PASS`
-        Pass,
-        /// `UN_PASS`
-        UnPass,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateAopWorkflowVersionApprovelBodyResult { Pass = "PASS", UnPass = "UN_PASS", }
-        else Other
-    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelBody {
         /// Reviewer's comment.
         pub content: String,
         /// Verdict, `PASS` to approve or `UN_PASS` to reject.
-        pub result: CreateAopWorkflowVersionApprovelBodyResult,
+        pub result: ReviewResult,
     }
     impl CreateAopWorkflowVersionApprovelBody {
         /// A `CreateAopWorkflowVersionApprovelBody` with its required fields (`content`, `result`) and no optional ones.
-        pub fn new(
-            content: impl Into<String>,
-            result: CreateAopWorkflowVersionApprovelBodyResult,
-        ) -> Self {
+        pub fn new(content: impl Into<String>, result: ReviewResult) -> Self {
             Self {
                 content: content.into(),
                 result,
@@ -1183,44 +1084,13 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    /// Command to apply; `ActionInstanceRunCommand` runs the workflow.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateWorkflowInstanceBodyCommandType {
-        /// `ActionInstanceRunCommand`
-        ActionInstanceRunCommand,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateWorkflowInstanceBodyCommandType { ActionInstanceRunCommand =
-        "ActionInstanceRunCommand", } else Other
-    );
-    /// Kind of action being run; always `workflow`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateWorkflowInstanceBodyActionType {
-        /// `workflow`
-        Workflow,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateWorkflowInstanceBodyActionType { Workflow = "workflow", } else Other
-    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceBody {
         /// Command to apply; `ActionInstanceRunCommand` runs the workflow.
-        pub command_type: CreateWorkflowInstanceBodyCommandType,
+        pub command_type: RunCommand,
         /// Kind of action being run; always `workflow`.
-        pub action_type: CreateWorkflowInstanceBodyActionType,
+        pub action_type: ActionType,
         /// ID of the workflow to run.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_id: Option<String>,
@@ -1233,10 +1103,7 @@ pub mod types {
     }
     impl CreateWorkflowInstanceBody {
         /// A `CreateWorkflowInstanceBody` with its required fields (`command_type`, `action_type`) and no optional ones.
-        pub fn new(
-            command_type: CreateWorkflowInstanceBodyCommandType,
-            action_type: CreateWorkflowInstanceBodyActionType,
-        ) -> Self {
+        pub fn new(command_type: RunCommand, action_type: ActionType) -> Self {
             Self {
                 command_type,
                 action_type,
@@ -1246,46 +1113,15 @@ pub mod types {
             }
         }
     }
-    /// Command that was applied.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateWorkflowInstanceResponseCommandType {
-        /// `ActionInstanceRunCommand`
-        ActionInstanceRunCommand,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateWorkflowInstanceResponseCommandType { ActionInstanceRunCommand =
-        "ActionInstanceRunCommand", } else Other
-    );
-    /// Kind of action that was run.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum CreateWorkflowInstanceResponseActionType {
-        /// `workflow`
-        Workflow,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        CreateWorkflowInstanceResponseActionType { Workflow = "workflow", } else Other
-    );
     /// The `post` schema.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceResponse {
         /// Command that was applied.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub command_type: Option<CreateWorkflowInstanceResponseCommandType>,
+        pub command_type: Option<RunCommand>,
         /// Kind of action that was run.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub action_type: Option<CreateWorkflowInstanceResponseActionType>,
+        pub action_type: Option<ActionType>,
         /// ID of the workflow.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_id: Option<String>,
@@ -1296,68 +1132,6 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
     }
-    /// Default `create_time`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListAopWorkflowInstanceSortKey {
-        /// `create_time`
-        CreateTime,
-        /// `update_time`
-        UpdateTime,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListAopWorkflowInstanceSortKey { CreateTime = "create_time", UpdateTime =
-        "update_time", } else Other
-    );
-    /// Default `DESC`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListAopWorkflowInstanceSortDir {
-        /// `ASC`
-        Asc,
-        /// `DESC`
-        Desc,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListAopWorkflowInstanceSortDir { Asc = "ASC", Desc = "DESC", } else Other
-    );
-    /// The `get` schema.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-    #[serde(from = "String", into = "String")]
-    pub enum ListAopWorkflowInstanceStatus {
-        /// `RUNNING`
-        Running,
-        /// `FAILED`
-        Failed,
-        /// `FINISHED`
-        Finished,
-        /// `RETRYING`
-        Retrying,
-        /// `TERMINATING`
-        Terminating,
-        /// `TERMINATED`
-        Terminated,
-        /// A value not listed in the spec, as received.
-        Other(String),
-    }
-    crate::runtime::string_enum!(
-        ListAopWorkflowInstanceStatus { Running = "RUNNING", Failed = "FAILED", Finished
-        = "FINISHED", Retrying = "RETRYING", Terminating = "TERMINATING", Terminated =
-        "TERMINATED", } else Other
-    );
     /// The `get` schema.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
@@ -1448,14 +1222,14 @@ pub mod operations {
         scope: crate::WorkspaceClient,
         offset: Option<i32>,
         limit: Option<i32>,
-        order: Option<types::ListWorkflowsOrder>,
-        sortby: Option<types::ListWorkflowsSortby>,
+        order: Option<types::SortDirection>,
+        sortby: Option<types::SortField>,
         enabled: Option<bool>,
         name: Option<String>,
         description: Option<String>,
         dataclass_id: Option<String>,
         dataclass_name: Option<String>,
-        aop_type: Option<types::ListWorkflowsAopType>,
+        aop_type: Option<types::AopType>,
         options: crate::CallOptions,
     }
     impl crate::WorkspaceClient {
@@ -1501,14 +1275,14 @@ pub mod operations {
         /// Sort direction, ascending or descending.
         ///
         /// Default `DESC`.
-        pub fn order(mut self, order: types::ListWorkflowsOrder) -> Self {
+        pub fn order(mut self, order: types::SortDirection) -> Self {
             self.order = Some(order);
             self
         }
         /// Field the list is sorted on, the creation or the last update time.
         ///
         /// Default `create_time`.
-        pub fn sortby(mut self, sortby: types::ListWorkflowsSortby) -> Self {
+        pub fn sortby(mut self, sortby: types::SortField) -> Self {
             self.sortby = Some(sortby);
             self
         }
@@ -1538,7 +1312,7 @@ pub mod operations {
             self
         }
         /// Filter on the workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-        pub fn aop_type(mut self, aop_type: types::ListWorkflowsAopType) -> Self {
+        pub fn aop_type(mut self, aop_type: types::AopType) -> Self {
             self.aop_type = Some(aop_type);
             self
         }
@@ -2754,8 +2528,8 @@ pub mod operations {
         scope: crate::WorkspaceClient,
         offset: Option<i32>,
         limit: Option<i32>,
-        sort_key: Option<types::ListAopWorkflowInstanceSortKey>,
-        sort_dir: Option<types::ListAopWorkflowInstanceSortDir>,
+        sort_key: Option<types::SortField>,
+        sort_dir: Option<types::SortDirection>,
         from_date: Option<String>,
         to_date: Option<String>,
         workflow_id: Option<String>,
@@ -2765,7 +2539,7 @@ pub mod operations {
         dataclass_id: Option<String>,
         playbook_id: Option<String>,
         defence_id: Option<String>,
-        status: Option<types::ListAopWorkflowInstanceStatus>,
+        status: Option<types::InstanceStatus>,
         trigger_type: Option<types::ListAopWorkflowInstanceTriggerType>,
         options: crate::CallOptions,
     }
@@ -2817,20 +2591,14 @@ pub mod operations {
         /// Field the list is sorted on, the creation or the last update time.
         ///
         /// Default `create_time`.
-        pub fn sort_key(
-            mut self,
-            sort_key: types::ListAopWorkflowInstanceSortKey,
-        ) -> Self {
+        pub fn sort_key(mut self, sort_key: types::SortField) -> Self {
             self.sort_key = Some(sort_key);
             self
         }
         /// Sort direction, ascending or descending.
         ///
         /// Default `DESC`.
-        pub fn sort_dir(
-            mut self,
-            sort_dir: types::ListAopWorkflowInstanceSortDir,
-        ) -> Self {
+        pub fn sort_dir(mut self, sort_dir: types::SortDirection) -> Self {
             self.sort_dir = Some(sort_dir);
             self
         }
@@ -2880,7 +2648,7 @@ pub mod operations {
             self
         }
         /// Keep only instances in this state.
-        pub fn status(mut self, status: types::ListAopWorkflowInstanceStatus) -> Self {
+        pub fn status(mut self, status: types::InstanceStatus) -> Self {
             self.status = Some(status);
             self
         }

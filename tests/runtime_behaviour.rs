@@ -3,9 +3,7 @@
 
 mod support;
 
-use secmaster::types::{
-    CreateAopWorkflowBody, CreateAopWorkflowBodyAopType, CreateAopWorkflowBodyEngineType,
-};
+use secmaster::types::{AopType, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType};
 use secmaster::{CallOptions, Client, Credentials, Error, RetryPolicy, UploadFile};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -235,7 +233,7 @@ async fn aksk_signs_json_bodies_with_their_hash() {
     let body = CreateAopWorkflowBody::new(
         "n",
         CreateAopWorkflowBodyEngineType::PublicEngine,
-        CreateAopWorkflowBodyAopType::Ease,
+        AopType::Ease,
         "dc",
     );
     client(&server, Credentials::aksk("AK-test", "SK-test"))

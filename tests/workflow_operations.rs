@@ -6,10 +6,8 @@ mod support;
 
 use secmaster::operations::{ShowAopWorkflowError, UpdateAopWorkflowError};
 use secmaster::types::{
-    AopWorkflowInfo, CreateAopWorkflowBody, CreateAopWorkflowBodyAopType,
-    CreateAopWorkflowBodyEngineType, CreateAopWorkflowBodyLabels, ErrorBody, ExportAopworkflowBody,
-    InstanceDetailStatus, ListAopWorkflowInstanceStatus, ListWorkflowsAopType, ListWorkflowsOrder,
-    UpdateAopWorkflowBody,
+    AopType, AopWorkflowInfo, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType, ErrorBody,
+    ExportAopworkflowBody, InstanceStatus, SortDirection, UpdateAopWorkflowBody, WorkflowLabel,
 };
 use secmaster::{Client, Error, WorkspaceClient};
 use support::server::{Reply, TestServer};
@@ -47,10 +45,10 @@ async fn get_with_query_parameters() {
         .list_workflows()
         .limit(20)
         .offset(0)
-        .order(ListWorkflowsOrder::Asc)
+        .order(SortDirection::Asc)
         .enabled(true)
         .name("a b&c=d")
-        .aop_type(ListWorkflowsAopType::Normal)
+        .aop_type(AopType::Normal)
         .await
         .unwrap();
 
@@ -80,11 +78,11 @@ async fn json_post_sends_exactly_the_body() {
     ])
     .await;
     let body = CreateAopWorkflowBody {
-        labels: Some(CreateAopWorkflowBodyLabels::Ip),
+        labels: Some(WorkflowLabel::Ip),
         ..CreateAopWorkflowBody::new(
             "Block IP",
             CreateAopWorkflowBodyEngineType::PublicEngine,
-            CreateAopWorkflowBodyAopType::Normal,
+            AopType::Normal,
             "dc-1",
         )
     };
@@ -213,9 +211,7 @@ async fn an_enum_value_the_spec_does_not_list_is_kept() {
     .await;
     let list = workspace(&server)
         .list_aop_workflow_instance()
-        .status(ListAopWorkflowInstanceStatus::Other(
-            "PAUSED_BY_ADMIN".into(),
-        ))
+        .status(InstanceStatus::Other("PAUSED_BY_ADMIN".into()))
         .await
         .unwrap();
     assert_eq!(
@@ -223,22 +219,19 @@ async fn an_enum_value_the_spec_does_not_list_is_kept() {
         "/v1/proj/workspaces/ws/soc/workflows/instances?status=PAUSED_BY_ADMIN"
     );
     let instances = list.into_inner().instances.unwrap();
-    assert_eq!(instances[0].status, Some(InstanceDetailStatus::Running));
+    assert_eq!(instances[0].status, Some(InstanceStatus::Running));
     assert_eq!(instances[0].retry_count, Some(0));
     assert_eq!(
         instances[1].status,
-        Some(InstanceDetailStatus::Other("PAUSED_BY_ADMIN".into()))
+        Some(InstanceStatus::Other("PAUSED_BY_ADMIN".into()))
     );
     // Sent back unchanged.
     assert_eq!(
         serde_json::to_string(&instances[1].status).unwrap(),
         r#""PAUSED_BY_ADMIN""#
     );
-    assert_eq!(
-        InstanceDetailStatus::from("FINISHED"),
-        InstanceDetailStatus::Finished
-    );
-    assert_eq!(InstanceDetailStatus::Finished.to_string(), "FINISHED");
+    assert_eq!(InstanceStatus::from("FINISHED"), InstanceStatus::Finished);
+    assert_eq!(InstanceStatus::Finished.to_string(), "FINISHED");
 }
 
 #[tokio::test]

@@ -519,6 +519,13 @@ impl<'a> Builder<'a> {
                     _ => TypeRef::FreeObject,
                 }
             }
+            // `allOf` of a single `$ref` is how OpenAPI 3.0 gives a reference a description or a
+            // default of its own: it is the referenced type.
+            SchemaKind::AllOf { all_of }
+                if all_of.len() == 1 && matches!(all_of[0], ReferenceOr::Reference { .. }) =>
+            {
+                self.schema_type(&all_of[0], place, &here.join(&["allOf", "0"]))
+            }
             SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => {
                 let name = self.type_names.claim_pascal(place);
                 self.define(name.clone(), schema, here);
