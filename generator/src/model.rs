@@ -1052,7 +1052,7 @@ impl<'a> Builder<'a> {
             .responses
             .responses
             .keys()
-            .filter(|s| is_success(s))
+            .filter(|s| StatusMatch::from(*s).is_success())
             .count();
         let mut variants = Namespace::default();
         let responses = operation
@@ -1073,12 +1073,11 @@ impl<'a> Builder<'a> {
             }) else {
                 continue;
             };
-            let (status, variant) = match status {
-                Some(StatusCode::Code(code)) => (StatusMatch::Code(*code), status_variant(*code)),
-                Some(StatusCode::Range(range)) => {
-                    (StatusMatch::Range(*range), format!("Status{range}xx"))
-                }
-                None => (StatusMatch::Default, "Other".to_owned()),
+            let status = status.map_or(StatusMatch::Default, StatusMatch::from);
+            let variant = match status {
+                StatusMatch::Code(code) => status_variant(code),
+                StatusMatch::Range(range) => format!("Status{range}xx"),
+                StatusMatch::Default => "Other".to_owned(),
             };
             let variant = variants.claim(&variant, "");
             let success = status.is_success();
@@ -1401,10 +1400,12 @@ impl StatusMatch {
     }
 }
 
-fn is_success(status: &StatusCode) -> bool {
-    match status {
-        StatusCode::Code(code) => (200..300).contains(code),
-        StatusCode::Range(range) => *range == 2,
+impl From<&StatusCode> for StatusMatch {
+    fn from(status: &StatusCode) -> Self {
+        match status {
+            StatusCode::Code(code) => StatusMatch::Code(*code),
+            StatusCode::Range(range) => StatusMatch::Range(*range),
+        }
     }
 }
 
