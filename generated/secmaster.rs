@@ -553,7 +553,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub succeed: Option<bool>,
     }
-    /// The `get` schema.
+    /// The `200` answer of `ListWorkflows`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListWorkflowsResponse {
         /// Result code; `00000000` means success.
@@ -602,7 +602,7 @@ pub mod types {
     crate::runtime::string_enum!(
         CreateAopWorkflowBodyEngineType { PublicEngine = "public_engine", } else Other
     );
-    /// The `post` schema.
+    /// The request body of `CreateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowBody {
         /// Name of the new workflow.
@@ -638,7 +638,7 @@ pub mod types {
             }
         }
     }
-    /// The `post` schema.
+    /// The `200` answer of `CreateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -657,7 +657,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
-    /// The `get` schema.
+    /// The `200` answer of `ShowAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -676,7 +676,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
-    /// The `put` schema.
+    /// The request body of `UpdateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowBody {
         /// New workflow name.
@@ -695,7 +695,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<WorkflowLabel>,
     }
-    /// The `put` schema.
+    /// The `200` answer of `UpdateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -714,7 +714,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
-    /// The `delete` schema.
+    /// The `200` answer of `DeleteAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowResponse {
         /// Result code; `00000000` means success.
@@ -733,7 +733,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
-    /// The `post` schema.
+    /// The request body of `ExportAopworkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ExportAopworkflowBody {
         /// IDs of the workflows to export.
@@ -745,7 +745,7 @@ pub mod types {
             Self { id }
         }
     }
-    /// The `get` schema.
+    /// Values of the `status` parameter of `ListAopWorkflowVersions`.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -775,7 +775,7 @@ pub mod types {
         "publish_failed", NotActivated = "not_activated", Activated = "activated",
         Rejected = "rejected", } else Other
     );
-    /// The `get` schema.
+    /// The `200` answer of `ListAopWorkflowVersions`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowVersionsResponse {
         /// Result code; `00000000` means success.
@@ -809,7 +809,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<AopWorkflowVersionInfo>>,
     }
-    /// The `post` schema.
+    /// The request body of `CreateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionBody {
         /// Name of the version.
@@ -853,7 +853,7 @@ pub mod types {
             }
         }
     }
-    /// The `post` schema.
+    /// The `200` answer of `CreateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -872,7 +872,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
-    /// The `get` schema.
+    /// The `200` answer of `ShowAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -916,7 +916,7 @@ pub mod types {
         PendingApproval = "pending_approval", NotActivated = "not_activated", Activated =
         "activated", } else Other
     );
-    /// The `put` schema.
+    /// The request body of `UpdateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionBody {
         /// New name of the version.
@@ -949,7 +949,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
     }
-    /// The `put` schema.
+    /// The `200` answer of `UpdateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -968,7 +968,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
-    /// The `delete` schema.
+    /// The `200` answer of `DeleteAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -987,7 +987,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
-    /// The `post` schema.
+    /// The request body of `CreateAopWorkflowVersionApprovel`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelBody {
         /// Reviewer's comment.
@@ -1004,7 +1004,7 @@ pub mod types {
             }
         }
     }
-    /// The `post` schema.
+    /// The `200` answer of `CreateAopWorkflowVersionApprovel`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelResponse {
         /// Result code.
@@ -1037,7 +1037,7 @@ pub mod types {
         ValidateAopWorkflowVersionBodyMode { Basic = "BASIC", Circle = "CIRCLE",
         AppParams = "APP_PARAMS", } else Other
     );
-    /// The `post` schema.
+    /// The request body of `ValidateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionBody {
         /// Check to run: `BASIC` (structure), `CIRCLE` (loop detection) or `APP_PARAMS` (node parameters).
@@ -1065,7 +1065,7 @@ pub mod types {
             }
         }
     }
-    /// The `post` schema.
+    /// The `200` answer of `ValidateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionResponse {
         /// Result code; `00000000` means success.
@@ -1084,7 +1084,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
     }
-    /// The `post` schema.
+    /// The request body of `CreateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceBody {
         /// Command to apply; `ActionInstanceRunCommand` runs the workflow.
@@ -1113,7 +1113,7 @@ pub mod types {
             }
         }
     }
-    /// The `post` schema.
+    /// The `200` answer of `CreateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceResponse {
         /// Command that was applied.
@@ -1132,7 +1132,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
     }
-    /// The `get` schema.
+    /// Values of the `trigger_type` parameter of `ListAopWorkflowInstance`.
     ///
     /// Values this client does not know yet are kept in the last variant, so a value
     /// the service adds later is read without error and sent back unchanged.
@@ -1154,7 +1154,7 @@ pub mod types {
         ListAopWorkflowInstanceTriggerType { Debug = "DEBUG", Timer = "TIMER", Event =
         "EVENT", Manual = "MANUAL", } else Other
     );
-    /// The `get` schema.
+    /// The `200` answer of `ListAopWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowInstanceResponse {
         /// Number of instances that match.
@@ -1186,7 +1186,7 @@ pub mod types {
         "ActionInstanceRetryCommand", ActionInstanceDebugCommand =
         "ActionInstanceDebugCommand", } else Other
     );
-    /// The `put` schema.
+    /// The request body of `UpdateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct UpdateWorkflowInstanceBody {
         /// Command to apply: terminate the instance, retry it, or set the debugging result of a node (the last needs `task_id` and `input_dataobject`).

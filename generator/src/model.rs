@@ -333,7 +333,10 @@ impl<'a> Builder<'a> {
                 .map(|i| &self.spec.files[*i])
                 .unwrap_or(&self.spec.files[0]);
             let rust_name = self.component_types[name].clone();
-            let here = Here::new(name, &["components", "schemas", name.as_str()]);
+            let here = Here::new(
+                format!("The `{name}` schema."),
+                &["components", "schemas", name.as_str()],
+            );
             match schema {
                 ReferenceOr::Item(schema) => self.define(rust_name, schema, &here),
                 ReferenceOr::Reference { reference } => {
@@ -568,7 +571,7 @@ impl<'a> Builder<'a> {
     fn define_inner(&mut self, name: String, schema: &Schema, here: &Here) {
         let mut docs = schema_docs(schema);
         if docs.iter().all(|l| l.trim().is_empty()) {
-            docs = vec![format!("The `{}` schema.", here.name)];
+            docs = vec![here.doc.clone()];
         }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s))
@@ -723,7 +726,10 @@ impl<'a> Builder<'a> {
                                     self.collect_object(
                                         &target,
                                         type_name,
-                                        &Here::new(&name, &["components", "schemas", &name]),
+                                        &Here::new(
+                                            format!("The `{name}` schema."),
+                                            &["components", "schemas", &name],
+                                        ),
                                         properties,
                                         required,
                                         additional,
@@ -989,7 +995,10 @@ impl<'a> Builder<'a> {
                     let mut at = origin.clone();
                     at.push("schema".to_owned());
                     let here = Here {
-                        name: method.to_owned(),
+                        doc: format!(
+                            "Values of the `{}` parameter of `{operation_id}`.",
+                            data.name
+                        ),
                         path: at,
                     };
                     self.schema_type(schema, &place, &here)
@@ -1042,7 +1051,10 @@ impl<'a> Builder<'a> {
         }
 
         let body = operation.request_body.as_ref().and_then(|body| {
-            let here = Here::new(method, &["paths", path, method, "requestBody"]);
+            let here = Here::new(
+                format!("The request body of `{operation_id}`."),
+                &["paths", path, method, "requestBody"],
+            );
             self.request_body(body, &type_name, &here, &mut arg_names)
         });
 
@@ -1067,7 +1079,10 @@ impl<'a> Builder<'a> {
                 Some(StatusCode::Range(range)) => format!("{range}XX"),
                 None => "default".to_owned(),
             };
-            let here = Here::new(method, &["paths", path, method, "responses", &status_key]);
+            let here = Here::new(
+                format!("The `{status_key}` answer of `{operation_id}`."),
+                &["paths", path, method, "responses", &status_key],
+            );
             let Some(response) = self.resolve(response, Kind::Response, "response", &here, |c| {
                 &c.responses
             }) else {
@@ -1171,7 +1186,7 @@ impl<'a> Builder<'a> {
         origin: &[String],
     ) -> Option<Parameter> {
         let here = Here {
-            name: String::new(),
+            doc: String::new(),
             path: origin.to_vec(),
         };
         self.resolve(parameter, Kind::Parameter, "parameter", &here, |c| {
@@ -1476,15 +1491,15 @@ fn point_into_key(mut location: Location, key: &str, part: &str) -> Location {
 /// its fallback documentation uses.
 #[derive(Debug, Clone)]
 struct Here {
-    /// The name a type defined here is documented by when the schema has no description.
-    name: String,
+    /// The doc line of a type defined here when its schema has no description.
+    doc: String,
     path: Vec<String>,
 }
 
 impl Here {
-    fn new(name: &str, path: &[&str]) -> Here {
+    fn new(doc: String, path: &[&str]) -> Here {
         Here {
-            name: name.to_owned(),
+            doc,
             path: owned(path),
         }
     }
@@ -1494,7 +1509,7 @@ impl Here {
         let mut path = self.path.clone();
         path.extend(steps.iter().map(|s| (*s).to_owned()));
         Here {
-            name: self.name.clone(),
+            doc: self.doc.clone(),
             path,
         }
     }
@@ -1502,7 +1517,7 @@ impl Here {
     /// The place of a property, documented by its name.
     fn property(&self, wire_name: &str) -> Here {
         let mut here = self.join(&["properties", wire_name]);
-        here.name = wire_name.to_owned();
+        here.doc = format!("The `{wire_name}` property.");
         here
     }
 }
