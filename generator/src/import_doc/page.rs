@@ -152,6 +152,17 @@ fn status_marker(text: &str) -> Option<Result<u16, ()>> {
     })
 }
 
+/// The error for a `Status code:` line without a valid status after it.
+fn bad_status_marker(l: &Line<'_>) -> ImportError {
+    err(
+        l.no,
+        format!(
+            "expected a three-digit HTTP status after `Status code:`, found `{}`",
+            l.text
+        ),
+    )
+}
+
 fn is_three_digit_status(text: &str) -> Option<u16> {
     if text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()) {
         text.parse().ok().filter(|c| (100..=599).contains(c))
@@ -471,15 +482,7 @@ fn parse_tables<'a>(cur: &mut Cursor<'a>) -> Result<Vec<Table<'a>>, ImportError>
             _ => {}
         }
         if let Some(code) = status_marker(l.text) {
-            let code = code.map_err(|()| {
-                err(
-                    l.no,
-                    format!(
-                        "expected a three-digit HTTP status after `Status code:`, found `{}`",
-                        l.text
-                    ),
-                )
-            })?;
+            let code = code.map_err(|()| bad_status_marker(&l))?;
             if phase != Phase::Response {
                 return Err(err(
                     l.no,
@@ -804,15 +807,7 @@ fn parse_response_examples(lines: &[Line<'_>]) -> Result<Vec<(Status, Vec<Exampl
     let mut groups: Vec<(Status, Vec<Line<'_>>)> = Vec::new();
     for l in lines {
         if let Some(code) = status_marker(l.text) {
-            let code = code.map_err(|()| {
-                err(
-                    l.no,
-                    format!(
-                        "expected a three-digit HTTP status after `Status code:`, found `{}`",
-                        l.text
-                    ),
-                )
-            })?;
+            let code = code.map_err(|()| bad_status_marker(l))?;
             groups.push((Status { code, line: l.no }, Vec::new()));
         } else if let Some((_, body)) = groups.last_mut() {
             body.push(*l);
