@@ -25,6 +25,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod coverage;
 pub mod diagnostic;
 pub mod doc_text;
 pub mod emit;
@@ -34,10 +35,12 @@ pub mod import_doc;
 pub mod load;
 pub mod model;
 pub mod names;
+mod official;
 pub mod validate;
 pub mod write;
 pub mod yaml;
 
+pub use coverage::Coverage;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use write::{OutputFile, WriteOutcome};
 

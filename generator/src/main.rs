@@ -12,6 +12,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: generator [--check] [--spec PATH]... [--out DIR]
        generator import-doc PAGE.txt [--into spec/FILE.yaml] [--operation-id NAME]
+       generator coverage [--spec PATH]... [--missing] [--require-complete]
 
 Generates the SecMaster client from OpenAPI 3.0 YAML files.
 
@@ -22,7 +23,11 @@ Generates the SecMaster client from OpenAPI 3.0 YAML files.
   -h, --help     print this help
 
   import-doc     transcribe an API reference page (as text) into an OpenAPI operation;
-                 see `generator import-doc --help`";
+                 see `generator import-doc --help`
+
+  coverage       per API family, how many of SecMaster's official operations the spec
+                 has; --missing lists the missing ones, --require-complete exits 1
+                 unless the spec has all of them";
 
 struct Args {
     check: bool,
@@ -54,6 +59,9 @@ fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     if raw.first().map(String::as_str) == Some("import-doc") {
         return generator::import_doc::cli(&raw[1..]);
+    }
+    if raw.first().map(String::as_str) == Some("coverage") {
+        return coverage(&raw[1..]);
     }
     let args = match parse_args(raw.into_iter()) {
         Ok(Some(args)) => args,
@@ -126,6 +134,68 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `generator coverage`: the spec's reach, per family, against the official operation list.
+fn coverage(raw: &[String]) -> ExitCode {
+    let (mut list_missing, mut require_complete, mut specs) = (false, false, Vec::new());
+    let mut args = raw.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--missing" => list_missing = true,
+            "--require-complete" => require_complete = true,
+            "--spec" => match args.next() {
+                Some(path) => specs.push(PathBuf::from(path)),
+                None => {
+                    eprintln!("error: --spec needs a path\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("error: unknown argument `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if specs.is_empty() {
+        specs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"));
+    }
+    let mut files = Vec::new();
+    for spec in specs {
+        if spec.is_dir() {
+            match generator::load::spec_files_in(&spec) {
+                Ok(found) => files.extend(found),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else {
+            files.push(spec);
+        }
+    }
+    match generator::Coverage::of_files(&files) {
+        Ok(coverage) => {
+            print!("{}", coverage.report(list_missing));
+            if require_complete && !coverage.is_complete() {
+                eprintln!(
+                    "error: the spec has {} of {} official operations; `generator coverage --missing` lists the rest",
+                    coverage.present(),
+                    coverage.official()
+                );
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -62,7 +62,7 @@
 //! # operationId
 //!
 //! Unless `--operation-id` names it, the operationId is the official name of the operation at the
-//! page's method and path, from SecMaster's list of operations (`secmaster-operations.tsv`, the
+//! page's method and path, from SecMaster's list of operations (`secmaster-operations.tsv`, see `official`, the
 //! names Huawei's SDKs and documentation URLs use: the seed page gives `ImportAopworkflow`). A page
 //! whose method and path are not in that list is named from its title in PascalCase: the title is
 //! split into words at every character that is not an ASCII letter or digit, the articles `a`,

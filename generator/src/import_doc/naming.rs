@@ -51,23 +51,7 @@ const VERBS: &[(&str, &str)] = &[
 
 const ARTICLES: &[&str] = &["a", "an", "the"];
 
-/// SecMaster's operations (version, official name, method, path, request content type), as
-/// Huawei's SDKs and documentation URLs name them.
-const OFFICIAL_OPERATIONS: &str = include_str!("secmaster-operations.tsv");
-
-/// The official name of the operation at `method` and `path`, when SecMaster has one there.
-pub(crate) fn official_operation_id(method: &str, path: &str) -> Option<String> {
-    OFFICIAL_OPERATIONS.lines().skip(1).find_map(|line| {
-        let mut fields = line.split('\t');
-        let (_version, name, m, p) = (
-            fields.next()?,
-            fields.next()?,
-            fields.next()?,
-            fields.next()?,
-        );
-        (m.eq_ignore_ascii_case(method) && p == path).then(|| name.to_owned())
-    })
-}
+pub(crate) use crate::official::official_operation_id;
 
 /// The operationId a title gives (see the module documentation for the rule).
 pub(crate) fn operation_id_from_title(title: &str) -> Option<String> {
