@@ -243,6 +243,25 @@ impl Checker<'_> {
                 None => self.differ(&here, "field missing from the spec".into()),
             }
         }
+        let required = |schema: &Value| -> BTreeSet<String> {
+            let list = schema.get("required").and_then(Value::as_array);
+            list.into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let (fact_required, spec_required) = (required(fact), required(spec));
+        for name in fact_required.symmetric_difference(&spec_required) {
+            let said = if spec_required.contains(name) {
+                "required"
+            } else {
+                "optional"
+            };
+            self.differ(
+                &join(location, name),
+                format!("spec says the field is {said}"),
+            );
+        }
         for name in spec_props.keys().filter(|n| !fact_props.contains_key(*n)) {
             self.differ(&join(location, name), "field the SDK does not have".into());
         }
@@ -416,7 +435,12 @@ fn check_body(checker: &mut Checker, fact: &Value, operation: &Value) {
                     field["schema"].clone(),
                 );
             }
-            let as_object = serde_json::json!({"type": "object", "properties": properties});
+            let required: Vec<&Value> = fields
+                .iter()
+                .filter(|f| f["required"] == true)
+                .map(|f| &f["name"])
+                .collect();
+            let as_object = serde_json::json!({"type": "object", "properties": properties, "required": required});
             checker.compare(&as_object, &schema, "form", 0);
         }
         (None, false) => match media("json") {
