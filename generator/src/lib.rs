@@ -34,6 +34,7 @@ pub mod import_doc;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod reference;
 pub mod validate;
 pub mod write;
 pub mod yaml;
