@@ -36,6 +36,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 mod official;
+pub mod reference;
 pub mod validate;
 pub mod write;
 pub mod yaml;

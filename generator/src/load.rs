@@ -8,9 +8,10 @@
 //! any variant of untagged enum". Every fault of every file is reported at once.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
-use crate::validate::{self, At, Kind, Reference};
+use crate::reference::{component_names, Catalog, ComponentNames, SECTIONS};
+use crate::validate::{self, At, Reference};
 use crate::yaml::{Span, Tree};
-use openapiv3::{Components, OpenAPI, ReferenceOr};
+use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -128,9 +129,8 @@ pub struct Spec {
     pub schema_files: BTreeMap<String, usize>,
     /// (components section, name) → index into `files` of the first definition.
     pub component_files: BTreeMap<(String, String), usize>,
-    /// Components defined in files that could not be read: references to them are not faults
-    /// of the files that could.
-    pub unread_components: ComponentNames,
+    /// The components each file defines, for judging references.
+    pub catalog: Catalog,
 }
 
 impl Spec {
@@ -256,25 +256,22 @@ pub fn load_all(paths: &[PathBuf]) -> Loaded {
 }
 
 /// Reads spec documents given as (name, text), as [`load_all`] does with files.
+///
+/// Two passes: the first reads every file's YAML and checks its shape, learning which components
+/// each file defines; the second, with all of them known, turns references that name a spec file
+/// (`common.yaml#/components/...`) into local ones and reads each document into openapiv3's
+/// types. The documents are then merged and every reference is checked.
 pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
-    let mut documents = Vec::new();
-    let mut all_read = true;
-    let mut references = Vec::new();
-    let mut unread_names = ComponentNames::default();
+    let mut parsed_files = Vec::new();
+    let mut catalog = Catalog::default();
     for (name, text) in sources {
         let file = SpecFile::new(name, text);
         let mut parsed = parse(&file);
         diagnostics.append(&mut parsed.faults);
-        references.push((files.len(), parsed.references));
-        match parsed.document {
-            Some(document) => documents.push((files.len(), document)),
-            None => {
-                all_read = false;
-                unread_names.extend(parsed.names);
-            }
-        }
+        catalog.add(&file.name, std::mem::take(&mut parsed.names));
+        parsed_files.push(parsed);
         files.push(file);
     }
     if files.is_empty() {
@@ -287,28 +284,44 @@ pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
             diagnostics,
         };
     }
+    let mut documents = Vec::new();
+    let mut all_read = true;
+    let mut references = Vec::new();
+    for (file_index, parsed) in parsed_files.into_iter().enumerate() {
+        let file = &files[file_index];
+        match parsed.value {
+            Some(mut value) => {
+                localize_references(&mut value, &parsed.references, &file.name, &catalog);
+                match deserialize(file, value) {
+                    Ok(document) => documents.push((file_index, document)),
+                    Err(mut faults) => {
+                        diagnostics.append(&mut faults);
+                        all_read = false;
+                    }
+                }
+            }
+            None => all_read = false,
+        }
+        references.push((file_index, parsed.references));
+    }
     let mut spec = merge(files, documents, &mut diagnostics);
     // References are checked against the components of every file, also those whose document
     // could not be read, so that their faults are reported in the same run.
-    {
-        let mut defined = ComponentNames::of(spec.document.components.as_ref());
-        defined.extend(unread_names.clone());
-        spec.unread_components = unread_names;
-        for (file_index, references) in references {
-            let file = &spec.files[file_index];
-            for reference in references {
-                if let Some((message, help)) =
-                    reference_fault(&reference.target, reference.kind, &defined)
-                {
-                    diagnostics.push(
-                        Diagnostic::new(&file.name, message)
-                            .at(file.locate_path(&reference.path, At::Value))
-                            .help(help),
-                    );
-                }
+    for (file_index, references) in references {
+        let file = &spec.files[file_index];
+        for reference in references {
+            if let Some((message, help)) =
+                catalog.fault(&file.name, &reference.target, reference.kind)
+            {
+                diagnostics.push(
+                    Diagnostic::new(&file.name, message)
+                        .at(file.locate_path(&reference.path, At::Value))
+                        .help(help),
+                );
             }
         }
     }
+    spec.catalog = catalog;
     Loaded {
         spec: Some(spec),
         complete: all_read,
@@ -321,10 +334,11 @@ pub fn display_name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// What reading one file gave.
+/// What reading one file's YAML gave.
 #[derive(Default)]
 struct Parsed {
-    document: Option<OpenAPI>,
+    /// The document, its shape checked, ready to be read into openapiv3's types.
+    value: Option<Value>,
     /// Its `$ref`s, also when the document could not be read (but its YAML could).
     references: Vec<Reference>,
     /// The components it defines, as written.
@@ -333,30 +347,52 @@ struct Parsed {
 }
 
 fn parse(file: &SpecFile) -> Parsed {
-    let mut names = ComponentNames::default();
-    let mut references = Vec::new();
-    match read(file, &mut names, &mut references) {
-        Ok(document) => Parsed {
-            document: Some(document),
-            references,
-            names,
-            faults: Vec::new(),
-        },
-        Err(faults) => Parsed {
-            document: None,
-            references,
-            names,
-            faults,
-        },
+    let mut parsed = Parsed::default();
+    match read(file, &mut parsed) {
+        Ok(value) => parsed.value = Some(value),
+        Err(faults) => parsed.faults = faults,
+    }
+    parsed
+}
+
+/// Rewrites each reference that names a spec file and resolves (`common.yaml#/components/...`)
+/// to its local form, which finds the same component in the merged document. References that do
+/// not resolve are left as written: they are reported with the words of [`Catalog::fault`].
+fn localize_references(
+    value: &mut Value,
+    references: &[Reference],
+    file_name: &str,
+    catalog: &Catalog,
+) {
+    for reference in references {
+        let Some(local) = catalog.localized(file_name, &reference.target, reference.kind) else {
+            continue;
+        };
+        if let Some(slot) = value_at_mut(value, &reference.path) {
+            *slot = Value::String(local);
+        }
     }
 }
 
-/// Reads one file: YAML, then the OpenAPI version, the shape, and openapiv3's types.
-fn read(
-    file: &SpecFile,
-    names: &mut ComponentNames,
-    references: &mut Vec<Reference>,
-) -> Result<OpenAPI, Vec<Diagnostic>> {
+/// The value at a path of mapping keys (as text) and list indices.
+fn value_at_mut<'v>(value: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    let mut here = value;
+    for step in path {
+        here = match here {
+            Value::Mapping(map) => map
+                .iter_mut()
+                .find(|(key, _)| validate::key_text(key) == *step)
+                .map(|(_, value)| value)?,
+            Value::Sequence(items) => items.get_mut(step.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(here)
+}
+
+/// Reads one file's YAML and checks the OpenAPI version and the shape, noting in `parsed` the
+/// components the file defines and its references.
+fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> {
     let fault = |location: Option<Location>, message: String, help: &str| {
         Diagnostic::new(&file.name, message).at(location).help(help)
     };
@@ -454,12 +490,12 @@ fn read(
         )]);
     }
     let report = validate::check(&value);
-    *references = report.references;
+    parsed.references = report.references;
     if let Some(Value::Mapping(components)) = mapping.get("components") {
         for (section, entries) in components {
             if let (Some(section), Value::Mapping(entries)) = (section.as_str(), entries) {
                 for name in entries.keys().filter_map(Value::as_str) {
-                    names.insert(section, name);
+                    parsed.names.insert(section, name);
                 }
             }
         }
@@ -475,6 +511,11 @@ fn read(
             })
             .collect());
     }
+    Ok(value)
+}
+
+/// Reads a document whose shape was checked into openapiv3's types.
+fn deserialize(file: &SpecFile, value: Value) -> Result<OpenAPI, Vec<Diagnostic>> {
     match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
         Ok(document) => Ok(document),
         Err(e) => {
@@ -488,11 +529,12 @@ fn read(
                     serde_path_to_error::Segment::Unknown => None,
                 })
                 .collect();
-            Err(vec![fault(
-                file.locate_path(&path, At::Value),
+            Err(vec![Diagnostic::new(
+                &file.name,
                 format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
-                "compare this place with the OpenAPI 3.0 specification",
-            )])
+            )
+            .at(file.locate_path(&path, At::Value))
+            .help("compare this place with the OpenAPI 3.0 specification")])
         }
     }
 }
@@ -579,157 +621,6 @@ fn yaml_error(file: &SpecFile, error: &serde_yaml::Error) -> Diagnostic {
     }
     diagnostic
 }
-
-/// The names of the components defined, by section.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentNames(BTreeMap<String, std::collections::BTreeSet<String>>);
-
-impl ComponentNames {
-    /// The components of a (merged) document.
-    pub fn of(components: Option<&Components>) -> Self {
-        let mut names = ComponentNames::default();
-        if let Some(components) = components {
-            for section in SECTIONS {
-                for name in component_names(components, section) {
-                    names.insert(section, name);
-                }
-            }
-        }
-        names
-    }
-
-    pub fn insert(&mut self, section: &str, name: &str) {
-        self.0
-            .entry(section.to_owned())
-            .or_default()
-            .insert(name.to_owned());
-    }
-
-    pub fn extend(&mut self, other: ComponentNames) {
-        for (section, names) in other.0 {
-            self.0.entry(section).or_default().extend(names);
-        }
-    }
-
-    /// The names of one section.
-    pub fn in_section(&self, section: &str) -> std::collections::BTreeSet<&str> {
-        self.0
-            .get(section)
-            .map(|names| names.iter().map(String::as_str).collect())
-            .unwrap_or_default()
-    }
-}
-
-/// The names defined in one section of `components`.
-pub fn component_names<'c>(components: &'c Components, section: &str) -> Vec<&'c String> {
-    match section {
-        "schemas" => components.schemas.keys().collect(),
-        "responses" => components.responses.keys().collect(),
-        "parameters" => components.parameters.keys().collect(),
-        "examples" => components.examples.keys().collect(),
-        "requestBodies" => components.request_bodies.keys().collect(),
-        "headers" => components.headers.keys().collect(),
-        "securitySchemes" => components.security_schemes.keys().collect(),
-        "links" => components.links.keys().collect(),
-        "callbacks" => components.callbacks.keys().collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// What is wrong with a `$ref` to `target` at a place expecting `kind`, as (message, help); `None`
-/// when it points to a component of the right kind.
-pub fn reference_fault(
-    target: &str,
-    kind: Kind,
-    defined: &ComponentNames,
-) -> Option<(String, String)> {
-    let wanted = format!("#/components/{}/NAME", kind.section());
-    let Some(rest) = target.strip_prefix("#/components/") else {
-        let shown = validate::short(target);
-        return Some(if target.starts_with('#') {
-            (
-                format!("`$ref: '{shown}'` does not point into `components`"),
-                format!("refer to a {} as `{wanted}`", kind.noun()),
-            )
-        } else {
-            (
-                format!("`$ref: '{shown}'` refers to another document, which is not supported"),
-                format!(
-                    "copy the {} into `components: {}:` of a spec file and refer to it as `{wanted}`",
-                    kind.noun(),
-                    kind.section()
-                ),
-            )
-        });
-    };
-    let (section, name) = rest.split_once('/').unwrap_or((rest, ""));
-    let shown = validate::short(target);
-    match Kind::of_section(section) {
-        Some(found) if found != kind => {
-            return Some((
-                format!(
-                    "`$ref: '{shown}'` refers to a {} where a {} belongs",
-                    found.noun(),
-                    kind.noun()
-                ),
-                format!("refer to a {} as `{wanted}`", kind.noun()),
-            ))
-        }
-        None => {
-            return Some((
-                format!(
-                    "`$ref: '{shown}'` points into `components/{}`, which holds no {}s",
-                    validate::short(section),
-                    kind.noun()
-                ),
-                format!("refer to a {} as `{wanted}`", kind.noun()),
-            ))
-        }
-        Some(_) => {}
-    }
-    let names = defined.in_section(section);
-    if names.contains(name) {
-        return None;
-    }
-    let suggestion = names
-        .iter()
-        .filter(|n| {
-            n.eq_ignore_ascii_case(name)
-                || validate::edit_distance(n, name) <= 2.max(name.len() / 4)
-        })
-        .min_by_key(|n| validate::edit_distance(n, name))
-        .map(|n| {
-            format!(
-                "correct the name to `{n}`, or define `{}` under `components: {section}:`",
-                validate::short(name)
-            )
-        });
-    Some((
-        format!(
-            "`$ref: '{shown}'` points to nothing: no {} `{}` is defined under `components: {section}:`",
-            kind.noun(),
-            validate::short(name)
-        ),
-        suggestion.unwrap_or_else(|| {
-            format!(
-                "define `{}` under `components: {section}:` in a spec file, or correct the name",
-                validate::short(name)
-            )
-        }),
-    ))
-}
-
-const SECTIONS: &[&str] = &[
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
 
 fn merge(
     files: Vec<SpecFile>,
@@ -893,7 +784,7 @@ fn merge(
         operation_files,
         schema_files,
         component_files,
-        unread_components: ComponentNames::default(),
+        catalog: Catalog::default(),
     }
 }
 

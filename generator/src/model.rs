@@ -2,7 +2,7 @@
 //! once, for the emitters to consume.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
-use crate::load::{reference_fault, ComponentNames, Spec, SpecFile};
+use crate::load::{Spec, SpecFile};
 use crate::names::{pascal, snake, Namespace};
 use crate::validate::{At, Kind};
 use openapiv3::{
@@ -258,8 +258,6 @@ struct Builder<'a> {
     all_of_stack: Vec<String>,
     /// The `allOf` references already merged into the type being defined.
     all_of_seen: Vec<String>,
-    /// The components defined, for checking references.
-    defined: ComponentNames,
     /// How many types are being defined, one inside another.
     define_depth: usize,
 }
@@ -289,11 +287,6 @@ impl<'a> Builder<'a> {
             auth_header,
             all_of_stack: Vec::new(),
             all_of_seen: Vec::new(),
-            defined: {
-                let mut defined = ComponentNames::of(spec.document.components.as_ref());
-                defined.extend(spec.unread_components.clone());
-                defined
-            },
             define_depth: 0,
         }
     }
@@ -438,7 +431,7 @@ impl<'a> Builder<'a> {
 
     /// Reports a `$ref` at `here` that does not point to a component of `kind`; true when it does.
     fn check_reference(&mut self, reference: &str, kind: Kind, here: &Here) -> bool {
-        match reference_fault(reference, kind, &self.defined) {
+        match self.spec.catalog.fault(&self.file.name, reference, kind) {
             Some((message, help)) => {
                 self.error_at(&here.join(&["$ref"]).path, At::Value, message, help);
                 false

@@ -496,7 +496,7 @@ pub fn short(text: &str) -> String {
     }
 }
 
-fn key_text(key: &Value) -> String {
+pub(crate) fn key_text(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),

@@ -47,6 +47,7 @@ bad_spec!(
     yaml_syntax => "yaml_syntax.yaml",
     wrong_types => "wrong_types.yaml",
     dangling_refs => "dangling_refs.yaml",
+    external_refs => "external_refs",
     duplicate_operation_id => "duplicate_operation_id",
     missing_operation_id => "missing_operation_id.yaml",
     path_parameters => "path_parameters.yaml",

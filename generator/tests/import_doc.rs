@@ -169,9 +169,29 @@ fn operation_shape(doc: &Value, path: &str, method: &str) -> String {
     out.join("\n")
 }
 
+/// `spec/workflows.yaml` as one document, the way an imported page is written: with the shared
+/// components of `spec/common.yaml` in its `components` and every reference local.
 fn spec() -> Value {
-    let text = std::fs::read_to_string(spec_path()).expect("spec/workflows.yaml");
-    serde_yaml::from_str(&text).expect("spec/workflows.yaml is YAML")
+    let local = |path: PathBuf| -> Value {
+        let text = std::fs::read_to_string(&path).expect("spec file");
+        serde_yaml::from_str(&text.replace("'common.yaml#/", "'#/")).expect("spec file is YAML")
+    };
+    let mut spec = local(spec_path());
+    let common = local(manifest_dir().join("../spec/common.yaml"));
+    let shared = common["components"].as_mapping().expect("components");
+    let components = spec["components"].as_mapping_mut().expect("components");
+    for (section, entries) in shared {
+        let target = components
+            .entry(section.clone())
+            .or_insert_with(|| Value::Mapping(Default::default()));
+        for (name, component) in entries.as_mapping().expect("section") {
+            target
+                .as_mapping_mut()
+                .expect("section")
+                .insert(name.clone(), component.clone());
+        }
+    }
+    spec
 }
 
 const SEED: &str = "importing-workflow-information.txt";
