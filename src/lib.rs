@@ -23,22 +23,32 @@
 
 #![warn(missing_docs)]
 
+// The runtime, one concern per module, each importing only from those above it in this list:
+// errors, header checks, deadlines, retry decisions, signing and uploads stand alone; credentials,
+// responses and the client build on them; `call` (what generated code calls) on all of them.
+mod call;
 mod client;
+mod credentials;
+mod deadline;
 mod error;
+mod headers;
 mod response;
 pub mod retry;
-mod runtime;
 mod signing;
 mod upload;
 
-pub use client::{
-    env, CallOptions, Client, ClientBuilder, Credentials, ProjectClient, Secret, WorkspaceClient,
-    REGIONS,
-};
+pub use call::CallOptions;
+pub use client::{Client, ClientBuilder, ProjectClient, WorkspaceClient, REGIONS};
+pub use credentials::{env, Credentials, Secret};
 pub use error::{ApiError, Error};
 pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;
+
+// removed when the generator emits crate::call
+mod runtime {
+    pub(crate) use crate::call::*;
+}
 
 // The generated operations and types: `generated/secmaster.rs`, or a fresh copy in OUT_DIR when
 // the source tree is read-only (see build.rs).
