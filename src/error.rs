@@ -214,7 +214,11 @@ impl<E> fmt::Display for Error<E> {
             }
             Error::RequestSetup { source } => {
                 write!(f, "cannot put the request into HTTP form, so nothing was sent")?;
-                write_chain(f, source)
+                write_chain(f, source)?;
+                write!(
+                    f,
+                    "; check the length and characters of its path and query values"
+                )
             }
             Error::Timeout { after } => write!(
                 f,
