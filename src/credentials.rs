@@ -6,7 +6,7 @@ use crate::headers::header_value;
 use std::fmt;
 use std::sync::Arc;
 
-/// Environment variables [`Credentials::from_env`] and [`ClientBuilder::from_env`] read: the
+/// Environment variables [`Credentials::from_env`] and [`ClientBuilder::from_env`](crate::ClientBuilder::from_env) read: the
 /// names Huawei Cloud's own SDKs use.
 pub mod env {
     /// Access key id.

@@ -23,9 +23,10 @@
 
 #![warn(missing_docs)]
 
-// The runtime, one concern per module, each importing only from those above it in this list:
-// errors, header checks, deadlines, retry decisions, signing and uploads stand alone; credentials,
-// responses and the client build on them; `call` (what generated code calls) on all of them.
+// The runtime, one concern per module, in layers with no import circle: `error`, `headers`,
+// `deadline`, `retry`, `signing` and `upload` stand alone (or on `error`); `credentials`,
+// `response` and `client` build on them; `call` (what generated code calls) builds on all of them
+// and nothing imports from it.
 mod call;
 mod client;
 mod credentials;
