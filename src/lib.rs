@@ -48,6 +48,8 @@ pub use upload::UploadFile;
 
 // removed when the generator emits crate::call
 mod runtime {
+    // Unused once the generated code names `crate::call` itself.
+    #[allow(unused_imports)]
     pub(crate) use crate::call::*;
 }
 
