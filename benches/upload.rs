@@ -8,10 +8,10 @@
 //!
 //! Every party is its own process, so that each peak RSS belongs to one tool only:
 //!
-//! * the sink (`--sink`, this binary again): a minimal HTTP/1.1 server on `127.0.0.1:0` that
-//!   drains each body into a fixed buffer, answers `200` with a SecMaster JSON envelope, and
-//!   reports on its stdout how many body bytes, and how many file bytes inside the multipart
-//!   framing, it received;
+//! * the sink (`--sink`, this binary again): the integration tests' loopback server
+//!   (`loopback-server`), keeping only the ends of each body; it answers `200` with a SecMaster
+//!   JSON envelope and reports on its stdout how many body bytes, and how many file bytes inside
+//!   the multipart framing, it received;
 //! * the client (`--client URL FILE`, this binary again): one `secmaster::Client` that uploads the
 //!   file with `import_aopworkflow(UploadFile::from_path(..))` and reports its own `VmHWM`;
 //! * curl: `curl -sS -o /dev/null -F uploadFile=@FILE URL -H 'X-Auth-Token: bench'`, with and
@@ -23,11 +23,10 @@
 //! median time exceeds 1.5 times the faster curl variant's, so rerunning rechecks the acceptance
 //! criteria.
 
+use loopback_server::{KeepBody, RecordedRequest, Reply, ServerOptions, TestServer};
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -52,14 +51,10 @@ const PROXY_VARS: [&str; 6] = [
     "all_proxy",
     "ALL_PROXY",
 ];
-/// The sink's read buffer: all body bytes pass through this one fixed buffer.
-const SINK_BUFFER: usize = 256 * 1024;
-/// Largest request head the sink accepts.
-const MAX_HEAD: usize = 64 * 1024;
 /// Bytes of the start and end of each body the sink keeps, to find the multipart framing.
 const PROBE_HEAD: usize = 4096;
 const PROBE_TAIL: usize = 256;
-const ANSWER: &[u8] = br#"{"code":"00000000","message":""}"#;
+const ANSWER: &str = r#"{"code":"00000000","message":""}"#;
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -565,266 +560,86 @@ fn run_client(args: &[String]) -> Result<ExitCode> {
 // The sink process: `--sink`
 // ---------------------------------------------------------------------------------------------
 
+/// The loopback test server of the integration tests, keeping only the ends of each body (where
+/// the multipart framing is) and answering every request with a SecMaster envelope. Each request
+/// is reported on stdout once it has been read, before its answer goes out.
 fn run_sink() -> Result<ExitCode> {
-    let listener =
-        TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("sink: cannot bind: {e}"))?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| format!("sink: no local address: {e}"))?
-        .port();
-    println!("PORT {port}");
     // The benchmark holds our stdin; when it goes away, so do we.
     thread::spawn(|| {
         let _ = io::copy(&mut io::stdin(), &mut io::sink());
         std::process::exit(0);
     });
-    static REQUESTS: AtomicU64 = AtomicU64::new(0);
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        thread::spawn(move || {
-            if let Err(e) = serve(stream, &REQUESTS) {
-                // The benchmark takes this line as the failed request's report.
-                println!("ERROR {e}");
-            }
-        });
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-enum Framing {
-    None,
-    Length(u64),
-    Chunked,
-}
-
-struct Head {
-    target: String,
-    framing: Framing,
-    expect_continue: bool,
-    close: bool,
-    boundary: Option<String>,
-}
-
-fn serve(stream: TcpStream, requests: &AtomicU64) -> Result<()> {
-    let io_error = |e: io::Error| format!("sink: {e}");
-    stream.set_nodelay(true).map_err(io_error)?;
-    let mut writer = stream.try_clone().map_err(io_error)?;
-    let mut reader = BufReader::with_capacity(SINK_BUFFER, stream);
-    while let Some(head) = read_head(&mut reader)? {
-        if head.expect_continue && !matches!(head.framing, Framing::None) {
-            writer
-                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                .map_err(io_error)?;
-        }
-        let mut probe = BodyProbe::default();
-        match head.framing {
-            Framing::None => {}
-            Framing::Length(len) => drain(&mut reader, len, &mut probe)?,
-            Framing::Chunked => drain_chunked(&mut reader, &mut probe)?,
-        }
-        let payload = match probe.multipart_payload(head.boundary.as_deref()) {
-            Ok(n) => n.to_string(),
-            Err(why) => {
-                eprintln!("sink: {why}");
-                "-".into()
-            }
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("sink: cannot start a runtime: {e}"))?;
+    runtime.block_on(async {
+        let options = ServerOptions {
+            keep_body: KeepBody::Ends {
+                head: PROBE_HEAD,
+                tail: PROBE_TAIL,
+            },
+            unscripted_reply: Reply::status(200)
+                .header("X-Request-Id", "bench")
+                .json(ANSWER),
         };
-        println!("BODY {} {payload} {}", probe.len, head.target);
-        let id = requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut answer = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: bench-{id}\r\nContent-Length: {}\r\n{}\r\n",
-            ANSWER.len(),
-            if head.close { "Connection: close\r\n" } else { "" }
-        )
-        .into_bytes();
-        answer.extend_from_slice(ANSWER);
-        writer.write_all(&answer).map_err(io_error)?;
-        if head.close {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// Reads one CRLF-terminated line (returned without it); `None` at end of stream.
-fn read_line<R: BufRead>(reader: &mut R, limit: usize) -> Result<Option<String>> {
-    let mut line = Vec::new();
-    let n = reader
-        .by_ref()
-        .take(limit as u64 + 1)
-        .read_until(b'\n', &mut line)
-        .map_err(|e| format!("sink: {e}"))?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if n > limit || !line.ends_with(b"\n") {
-        return Err("sink: line too long or cut off".into());
-    }
-    line.pop();
-    if line.ends_with(b"\r") {
-        line.pop();
-    }
-    String::from_utf8(line)
-        .map(Some)
-        .map_err(|_| "sink: request head is not UTF-8".into())
-}
-
-fn read_head<R: BufRead>(reader: &mut R) -> Result<Option<Head>> {
-    let request_line = loop {
-        // A connection that ends or fails between requests is simply closed, not reported.
-        match read_line(reader, MAX_HEAD).ok().flatten() {
-            None => return Ok(None),
-            Some(line) if line.is_empty() => continue,
-            Some(line) => break line,
-        }
-    };
-    let mut parts = request_line.split(' ');
-    let (Some(_method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(format!("sink: bad request line {request_line:?}"));
-    };
-    let mut head = Head {
-        target: target.to_owned(),
-        framing: Framing::None,
-        expect_continue: false,
-        close: version == "HTTP/1.0",
-        boundary: None,
-    };
-    let mut size = request_line.len();
-    loop {
-        let line = read_line(reader, MAX_HEAD)?.ok_or("sink: connection closed in a head")?;
-        size += line.len() + 2;
-        if size > MAX_HEAD {
-            return Err("sink: request head too large".into());
-        }
-        if line.is_empty() {
-            return Ok(Some(head));
-        }
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| format!("sink: bad header line {line:?}"))?;
-        let value = value.trim();
-        let lower = value.to_ascii_lowercase();
-        match name.to_ascii_lowercase().as_str() {
-            "content-length" => {
-                let len = value
-                    .parse()
-                    .map_err(|_| format!("sink: bad Content-Length {value:?}"))?;
-                head.framing = Framing::Length(len);
+        let server = TestServer::start_with(Vec::new(), options).await;
+        println!("PORT {}", server.addr().port());
+        let mut reported = 0;
+        loop {
+            // No time limit: the sink runs until the benchmark closes its stdin.
+            let requests = server.wait_for_requests(reported + 1, Duration::MAX).await;
+            for request in &requests[reported..] {
+                let payload = match multipart_payload(request) {
+                    Ok(n) => n.to_string(),
+                    Err(why) => {
+                        eprintln!("sink: {why}");
+                        "-".into()
+                    }
+                };
+                println!("BODY {} {payload} {}", request.body_len, request.target);
             }
-            "transfer-encoding" if lower == "chunked" => head.framing = Framing::Chunked,
-            "transfer-encoding" => return Err(format!("sink: unsupported encoding {value:?}")),
-            "expect" => head.expect_continue = lower == "100-continue",
-            "connection" => head.close = lower.split(',').any(|t| t.trim() == "close"),
-            "content-type" => {
-                head.boundary = value.split(';').find_map(|param| {
-                    let (key, v) = param.split_once('=')?;
-                    key.trim()
-                        .eq_ignore_ascii_case("boundary")
-                        .then(|| v.trim().trim_matches('"').to_owned())
-                })
-            }
-            _ => {}
+            reported = requests.len();
         }
-    }
+    })
 }
 
-/// Passes exactly `len` body bytes through the reader's fixed buffer.
-fn drain(reader: &mut BufReader<TcpStream>, len: u64, probe: &mut BodyProbe) -> Result<()> {
-    let mut remaining = len;
-    while remaining > 0 {
-        let buffer = reader.fill_buf().map_err(|e| format!("sink: {e}"))?;
-        if buffer.is_empty() {
-            return Err(format!(
-                "sink: connection closed with {remaining} of {len} body bytes missing"
-            ));
-        }
-        let n = buffer
-            .len()
-            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
-        probe.push(&buffer[..n]);
-        reader.consume(n);
-        remaining -= n as u64;
+/// Size of the content of a body made of one `uploadFile` part: the body less the opening
+/// delimiter and part headers, and less the closing delimiter.
+fn multipart_payload(request: &RecordedRequest) -> Result<u64> {
+    let boundary = request
+        .header("content-type")
+        .and_then(|value| {
+            value.split(';').find_map(|param| {
+                let (key, v) = param.split_once('=')?;
+                key.trim()
+                    .eq_ignore_ascii_case("boundary")
+                    .then(|| v.trim().trim_matches('"').to_owned())
+            })
+        })
+        .ok_or("no multipart boundary in Content-Type")?;
+    let (head, tail) = (&request.body, &request.body_tail);
+    let opening = format!("--{boundary}\r\n");
+    if !head.starts_with(opening.as_bytes()) {
+        return Err("the body does not start with the boundary".into());
     }
-    Ok(())
-}
-
-fn drain_chunked(reader: &mut BufReader<TcpStream>, probe: &mut BodyProbe) -> Result<()> {
-    loop {
-        let line = read_line(reader, 1024)?.ok_or("sink: connection closed in a chunked body")?;
-        let digits = line.split(';').next().unwrap_or("").trim();
-        let size = u64::from_str_radix(digits, 16)
-            .map_err(|_| format!("sink: bad chunk size line {line:?}"))?;
-        if size == 0 {
-            // Trailers, up to the empty line.
-            while !read_line(reader, MAX_HEAD)?
-                .ok_or("sink: connection closed in trailers")?
-                .is_empty()
-            {}
-            return Ok(());
-        }
-        drain(reader, size, probe)?;
-        let end = read_line(reader, 2)?.ok_or("sink: connection closed after a chunk")?;
-        if !end.is_empty() {
-            return Err("sink: chunk data not followed by CRLF".into());
-        }
+    let headers_end = head
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("part headers not found")?
+        + 4;
+    let part_headers = String::from_utf8_lossy(&head[opening.len()..headers_end]);
+    if !part_headers.contains("name=\"uploadFile\"") {
+        return Err(format!("the part is not uploadFile: {part_headers:?}"));
     }
-}
-
-/// Counts body bytes and keeps the first and last few, where the multipart framing is.
-#[derive(Default)]
-struct BodyProbe {
-    len: u64,
-    head: Vec<u8>,
-    tail: Vec<u8>,
-}
-
-impl BodyProbe {
-    fn push(&mut self, bytes: &[u8]) {
-        self.len += bytes.len() as u64;
-        if self.head.len() < PROBE_HEAD {
-            let n = (PROBE_HEAD - self.head.len()).min(bytes.len());
-            self.head.extend_from_slice(&bytes[..n]);
-        }
-        if bytes.len() >= PROBE_TAIL {
-            self.tail.clear();
-            self.tail
-                .extend_from_slice(&bytes[bytes.len() - PROBE_TAIL..]);
-        } else {
-            self.tail.extend_from_slice(bytes);
-            let excess = self.tail.len().saturating_sub(PROBE_TAIL);
-            self.tail.drain(..excess);
-        }
-    }
-
-    /// Size of the content of a body made of one `uploadFile` part: the body less the opening
-    /// delimiter and part headers, and less the closing delimiter.
-    fn multipart_payload(&self, boundary: Option<&str>) -> std::result::Result<u64, String> {
-        let boundary = boundary.ok_or("no multipart boundary in Content-Type")?;
-        let opening = format!("--{boundary}\r\n");
-        if !self.head.starts_with(opening.as_bytes()) {
-            return Err("the body does not start with the boundary".into());
-        }
-        let headers_end = self
-            .head
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or("part headers not found")?
-            + 4;
-        let part_headers = String::from_utf8_lossy(&self.head[opening.len()..headers_end]);
-        if !part_headers.contains("name=\"uploadFile\"") {
-            return Err(format!("the part is not uploadFile: {part_headers:?}"));
-        }
-        let closing = format!("\r\n--{boundary}--");
-        let closing_len = if self.tail.ends_with(format!("{closing}\r\n").as_bytes()) {
-            closing.len() + 2
-        } else if self.tail.ends_with(closing.as_bytes()) {
-            closing.len()
-        } else {
-            return Err("the body does not end with the closing boundary".into());
-        };
-        self.len
-            .checked_sub((headers_end + closing_len) as u64)
-            .ok_or_else(|| "the body is shorter than its framing".into())
-    }
+    let closing = format!("\r\n--{boundary}--");
+    let closing_len = if tail.ends_with(format!("{closing}\r\n").as_bytes()) {
+        closing.len() + 2
+    } else if tail.ends_with(closing.as_bytes()) {
+        closing.len()
+    } else {
+        return Err("the body does not end with the closing boundary".into());
+    };
+    request
+        .body_len
+        .checked_sub((headers_end + closing_len) as u64)
+        .ok_or_else(|| "the body is shorter than its framing".into())
 }

@@ -1,4 +1,5 @@
-//! The one error type of the client, with a variant for each way a call can fail.
+//! The one error type of the client, with a variant for each way a call can fail, and the
+//! messages that say what went wrong and how to mend it.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -28,6 +29,28 @@ pub enum Error<E = Infallible> {
         path: PathBuf,
         /// What the system said.
         source: std::io::Error,
+    },
+    /// A downloaded body could not be written: to the file given to
+    /// [`ByteStream::save`](crate::ByteStream::save) (`path` is that file), or to the writer given
+    /// to [`ByteStream::write_to`](crate::ByteStream::write_to) (`path` is `None`).
+    Write {
+        /// The file, when the body went to one.
+        path: Option<PathBuf>,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The HTTP client could not be set up by
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) (its TLS configuration, for
+    /// instance). Nothing was sent.
+    ClientSetup {
+        /// The failure.
+        source: reqwest::Error,
+    },
+    /// A request could not be put into HTTP form (a URL longer than HTTP allows, for instance).
+    /// Nothing was sent.
+    RequestSetup {
+        /// The failure.
+        source: reqwest::Error,
     },
     /// No complete answer within the call's total timeout.
     Timeout {
@@ -125,6 +148,9 @@ impl<E> Error<E> {
             }
             Error::InvalidInput { message } => Error::InvalidInput { message },
             Error::Io { path, source } => Error::Io { path, source },
+            Error::Write { path, source } => Error::Write { path, source },
+            Error::ClientSetup { source } => Error::ClientSetup { source },
+            Error::RequestSetup { source } => Error::RequestSetup { source },
             Error::Timeout { after } => Error::Timeout { after },
             Error::Transport { source, attempts } => Error::Transport { source, attempts },
             Error::Decode {
@@ -171,6 +197,29 @@ impl<E> fmt::Display for Error<E> {
             Error::Api(api) => api.fmt(f),
             Error::InvalidInput { message } => write!(f, "invalid request: {message}"),
             Error::Io { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            Error::Write {
+                path: Some(path),
+                source,
+            } => write!(
+                f,
+                "cannot write the download to {}: {source}; check that its folder exists and can be written",
+                path.display()
+            ),
+            Error::Write { path: None, source } => {
+                write!(f, "cannot write the download to the given writer: {source}")
+            }
+            Error::ClientSetup { source } => {
+                write!(f, "cannot set up the HTTP client, so nothing was sent")?;
+                write_chain(f, source)
+            }
+            Error::RequestSetup { source } => {
+                write!(f, "cannot put the request into HTTP form, so nothing was sent")?;
+                write_chain(f, source)?;
+                write!(
+                    f,
+                    "; check the length and characters of its path and query values"
+                )
+            }
             Error::Timeout { after } => write!(
                 f,
                 "no answer within {after:?}; raise the timeout or check the service"
@@ -180,13 +229,7 @@ impl<E> fmt::Display for Error<E> {
                 if *attempts > 1 {
                     write!(f, " after {attempts} attempts")?;
                 }
-                write!(f, ": {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
+                write_chain(f, source)
             }
             Error::Decode {
                 status,
@@ -210,11 +253,25 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
-            Error::Transport { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Transport { source, .. }
+            | Error::ClientSetup { source }
+            | Error::RequestSetup { source } => Some(source),
             _ => None,
         }
     }
+}
+
+/// Writes `: error: cause: cause ...`, since reqwest's own message ("error sending request")
+/// leaves the useful part to its causes.
+fn write_chain(f: &mut fmt::Formatter<'_>, error: &reqwest::Error) -> fmt::Result {
+    write!(f, ": {error}")?;
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        write!(f, ": {c}")?;
+        cause = c.source();
+    }
+    Ok(())
 }
 
 /// The start of a body, on one line, for messages.

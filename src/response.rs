@@ -1,8 +1,9 @@
-//! Successful answers: the typed body with the status and headers it came with, and binary bodies
-//! as a stream.
+//! Successful answers as the caller holds them: the typed body with the status and headers it came
+//! with, and binary bodies as a stream (still bound by the call's deadline) that can be saved to a
+//! file without being held in memory.
 
+use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::runtime::Deadline;
 use bytes::Bytes;
 use futures_util::Stream;
 use reqwest::header::HeaderMap;
@@ -103,34 +104,31 @@ impl ByteStream {
         })
     }
 
-    /// Copies the whole body into `writer`, returning the number of bytes written.
+    /// Copies the whole body into `writer`, returning the number of bytes written. A failure to
+    /// write is [`Error::Write`] without a path.
     pub async fn write_to<W: AsyncWrite + Unpin>(mut self, writer: &mut W) -> Result<u64, Error> {
+        let write_error = |source| Error::Write { path: None, source };
         let mut written = 0u64;
         while let Some(chunk) = self.chunk().await? {
-            writer.write_all(&chunk).await.map_err(|source| Error::Io {
-                path: "<writer>".into(),
-                source,
-            })?;
+            writer.write_all(&chunk).await.map_err(write_error)?;
             written += chunk.len() as u64;
         }
-        writer.flush().await.map_err(|source| Error::Io {
-            path: "<writer>".into(),
-            source,
-        })?;
+        writer.flush().await.map_err(write_error)?;
         Ok(written)
     }
 
     /// Writes the whole body to a file at `path`, returning the number of bytes. The body goes to
     /// a temporary file beside `path` first, which replaces `path` only once the whole body has
-    /// arrived: a failed download leaves no partial file and an existing file untouched.
+    /// arrived: a failed download leaves no partial file and an existing file untouched. A failure
+    /// to write is [`Error::Write`] naming `path`.
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let io_error = |source| Error::Io {
-            path: path.to_path_buf(),
+        let write_error = |source| Error::Write {
+            path: Some(path.to_path_buf()),
             source,
         };
         let file_name = path.file_name().ok_or_else(|| {
-            io_error(std::io::Error::new(
+            write_error(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "the path names no file",
             ))
@@ -140,13 +138,13 @@ impl ByteStream {
         temp_name.push(format!(".{}.part", std::process::id()));
         let temp = path.with_file_name(temp_name);
         let result = async {
-            let mut file = tokio::fs::File::create(&temp).await.map_err(io_error)?;
+            let mut file = tokio::fs::File::create(&temp).await.map_err(write_error)?;
             let written = match self.write_to(&mut file).await {
-                Err(Error::Io { source, .. }) => return Err(io_error(source)),
+                Err(Error::Write { source, .. }) => return Err(write_error(source)),
                 other => other?,
             };
-            file.sync_all().await.map_err(io_error)?;
-            tokio::fs::rename(&temp, path).await.map_err(io_error)?;
+            file.sync_all().await.map_err(write_error)?;
+            tokio::fs::rename(&temp, path).await.map_err(write_error)?;
             Ok(written)
         }
         .await;

@@ -1,4 +1,7 @@
-//! When and how long to wait before sending a request again.
+//! When and how long to wait before sending a request again: the public [`RetryPolicy`], and the
+//! decision the send loop asks for after each attempt, made here as a pure function of the
+//! attempt's facts (status, headers, time left, a jitter draw) so that it can be tested without a
+//! server or a clock.
 //!
 //! The policy: a request is sent again after a connection error (refused, reset, or a connect
 //! timeout) or an answer of 429, 502, 503 or 504, at most [`RetryPolicy::max_attempts`] times in
@@ -48,23 +51,101 @@ impl RetryPolicy {
 
     /// The wait after failed attempt number `attempt` (1-based), with jitter.
     pub fn backoff(&self, attempt: u32) -> Duration {
+        self.backoff_with(attempt, fastrand::f64())
+    }
+
+    /// The wait after failed attempt number `attempt`, with `jitter` (in `0.0..1.0`) choosing
+    /// where between half and all of the full backoff it falls.
+    fn backoff_with(&self, attempt: u32, jitter: f64) -> Duration {
         let exponent = attempt.saturating_sub(1).min(20);
         let full = self
             .initial_backoff
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
         let half = full / 2;
-        half + full.saturating_sub(half).mul_f64(fastrand::f64())
+        half + full.saturating_sub(half).mul_f64(jitter)
+    }
+}
+
+/// What became of one attempt, as far as retrying goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    /// An answer arrived.
+    Answer {
+        /// Its status.
+        status: u16,
+        /// Its headers (for `Retry-After`).
+        headers: &'a HeaderMap,
+    },
+    /// No connection could be made (refused, reset, or a connect timeout): nothing reached the
+    /// service, so sending again is safe.
+    ConnectFailed,
+    /// Any other failure: the service may have seen the request, so it is not sent again.
+    OtherFailure,
+}
+
+/// The facts the retry decision rests on, gathered by the send loop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt<'a> {
+    /// Which attempt this was, counting from 1.
+    pub(crate) number: u32,
+    /// Whether the request's body can be sent again.
+    pub(crate) replayable: bool,
+    /// What became of it.
+    pub(crate) outcome: Outcome<'a>,
+    /// Time left before the call's deadline; `None` when the call has none.
+    pub(crate) time_left: Option<Duration>,
+    /// The current time, for a `Retry-After` given as a date.
+    pub(crate) now: SystemTime,
+    /// A draw in `0.0..1.0` for the backoff's jitter.
+    pub(crate) jitter: f64,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Wait this long, then send the request again.
+    Retry {
+        /// The wait.
+        wait: Duration,
+    },
+    /// Return this attempt's answer or error to the caller.
+    Stop,
+}
+
+/// Whether and when to send the request again, by the policy in the module docs.
+pub(crate) fn decide(policy: &RetryPolicy, attempt: &Attempt<'_>) -> Decision {
+    let may_retry = attempt.replayable && attempt.number < policy.max_attempts;
+    let backoff = || policy.backoff_with(attempt.number, attempt.jitter);
+    let fits = |wait: Duration| attempt.time_left.is_none_or(|left| wait < left);
+    match attempt.outcome {
+        Outcome::Answer { status, headers } if may_retry && is_retryable_status(status) => {
+            let wait = retry_after(headers, attempt.now).unwrap_or_else(backoff);
+            if wait <= policy.max_retry_after && fits(wait) {
+                Decision::Retry { wait }
+            } else {
+                Decision::Stop
+            }
+        }
+        Outcome::ConnectFailed if may_retry => {
+            let wait = backoff();
+            if fits(wait) {
+                Decision::Retry { wait }
+            } else {
+                Decision::Stop
+            }
+        }
+        _ => Decision::Stop,
     }
 }
 
 /// Statuses that say "try again later".
-pub(crate) fn is_retryable_status(status: u16) -> bool {
+fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
 /// The wait a `Retry-After` header asks for, as delay-seconds or an HTTP date.
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get("retry-after")?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -163,6 +244,109 @@ mod tests {
             "Sun, 06 Nov 99999999999999 08:49:00 GMT".parse().unwrap(),
         );
         assert_eq!(retry_after(&headers, now), None);
+    }
+
+    fn attempt(outcome: Outcome<'_>) -> Attempt<'_> {
+        Attempt {
+            number: 1,
+            replayable: true,
+            outcome,
+            time_left: None,
+            now: UNIX_EPOCH,
+            jitter: 0.5,
+        }
+    }
+
+    #[test]
+    fn decides_from_status_retry_after_attempts_and_time_left() {
+        let policy = RetryPolicy::default();
+        let plain = HeaderMap::new();
+        let mut wait_2s = HeaderMap::new();
+        wait_2s.insert("retry-after", "2".parse().unwrap());
+        let mut wait_2min = HeaderMap::new();
+        wait_2min.insert("retry-after", "120".parse().unwrap());
+        let answer = |status, headers| Outcome::Answer { status, headers };
+        // 200 ms backoff for attempt 1, jitter 0.5: 100 ms + 50 ms.
+        let backoff = Decision::Retry {
+            wait: Duration::from_millis(150),
+        };
+        let cases: Vec<(&str, Attempt<'_>, Decision)> = vec![
+            ("success", attempt(answer(200, &plain)), Decision::Stop),
+            ("client error", attempt(answer(400, &plain)), Decision::Stop),
+            ("server error", attempt(answer(500, &plain)), Decision::Stop),
+            ("busy, backoff", attempt(answer(503, &plain)), backoff),
+            (
+                "busy, Retry-After",
+                attempt(answer(429, &wait_2s)),
+                Decision::Retry {
+                    wait: Duration::from_secs(2),
+                },
+            ),
+            (
+                "Retry-After over max_retry_after",
+                attempt(answer(429, &wait_2min)),
+                Decision::Stop,
+            ),
+            (
+                "Retry-After past the deadline",
+                Attempt {
+                    time_left: Some(Duration::from_secs(2)),
+                    ..attempt(answer(429, &wait_2s))
+                },
+                Decision::Stop,
+            ),
+            (
+                "Retry-After within the deadline",
+                Attempt {
+                    time_left: Some(Duration::from_millis(2001)),
+                    ..attempt(answer(429, &wait_2s))
+                },
+                Decision::Retry {
+                    wait: Duration::from_secs(2),
+                },
+            ),
+            (
+                "last attempt",
+                Attempt {
+                    number: 3,
+                    ..attempt(answer(503, &plain))
+                },
+                Decision::Stop,
+            ),
+            (
+                "one-shot body",
+                Attempt {
+                    replayable: false,
+                    ..attempt(answer(503, &plain))
+                },
+                Decision::Stop,
+            ),
+            ("connect failure", attempt(Outcome::ConnectFailed), backoff),
+            (
+                "connect failure, no time left",
+                Attempt {
+                    time_left: Some(Duration::from_millis(150)),
+                    ..attempt(Outcome::ConnectFailed)
+                },
+                Decision::Stop,
+            ),
+            (
+                "connect failure, one-shot body",
+                Attempt {
+                    replayable: false,
+                    ..attempt(Outcome::ConnectFailed)
+                },
+                Decision::Stop,
+            ),
+            (
+                "other failure",
+                attempt(Outcome::OtherFailure),
+                Decision::Stop,
+            ),
+        ];
+        for (case, facts, expected) in cases {
+            assert_eq!(decide(&policy, &facts), expected, "{case}");
+        }
     }
 
     #[test]

@@ -1,13 +1,11 @@
 //! Every request is traced in a span with operation, method, path template, attempt, status and
 //! request id; secrets never reach the log.
 
-mod support;
-
+use loopback_server::{Reply, TestServer};
 use secmaster::{Client, Credentials, RetryPolicy};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::server::{Reply, TestServer};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -2,15 +2,13 @@
 //! binary download), each asserting the exact request on the wire and the exact parse of the
 //! answer, including an enum value the spec does not list and typed per-status error bodies.
 
-mod support;
-
+use loopback_server::{Reply, TestServer};
 use secmaster::operations::{ShowAopWorkflowError, UpdateAopWorkflowError};
 use secmaster::types::{
     AopType, AopWorkflowInfo, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType, ErrorBody,
     ExportAopworkflowBody, InstanceStatus, SortDirection, UpdateAopWorkflowBody, WorkflowLabel,
 };
 use secmaster::{Client, Error, WorkspaceClient};
-use support::server::{Reply, TestServer};
 
 fn workspace(server: &TestServer) -> WorkspaceClient {
     Client::builder()

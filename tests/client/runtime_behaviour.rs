@@ -1,13 +1,11 @@
 //! The runtime against a local server: retries (Retry-After, backoff, limits, one-shot streams),
 //! timeouts, progress, and AK/SK signatures checked by an independent verifier.
 
-mod support;
-
+use loopback_server::{Reply, TestServer};
 use secmaster::types::{AopType, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType};
 use secmaster::{CallOptions, Client, Credentials, Error, RetryPolicy, UploadFile};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::server::{Reply, TestServer};
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
@@ -193,6 +191,99 @@ async fn a_stalled_download_times_out() {
 }
 
 #[tokio::test]
+async fn a_download_that_cannot_be_written_is_a_write_error() {
+    let server = TestServer::start(vec![
+        Reply::status(200).body("zip bytes"),
+        Reply::status(200).body("zip bytes"),
+    ])
+    .await;
+    let workspace = client(&server, Credentials::token("t")).workspace("p", "w");
+    let export = || {
+        workspace.export_aopworkflow(secmaster::types::ExportAopworkflowBody::new(vec![
+            "x".into()
+        ]))
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no-such-folder").join("export.zip");
+    let answer = export().await.unwrap();
+    let err = answer.into_inner().save(&target).await.unwrap_err();
+    let Error::Write {
+        path: Some(path),
+        source,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(path, &target);
+    assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot write the download to {}: {source}; check that its folder exists and can be written",
+            target.display()
+        )
+    );
+
+    let answer = export().await.unwrap();
+    let err = answer
+        .into_inner()
+        .write_to(&mut FullDisk)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Write { path: None, .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot write the download to the given writer: no space left"
+    );
+}
+
+/// A writer that refuses every byte, as a full disk does.
+struct FullDisk;
+
+impl tokio::io::AsyncWrite for FullDisk {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        _: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(Err(std::io::Error::other("no space left")))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[tokio::test]
+async fn a_url_too_long_for_http_is_refused_unsent() {
+    let server = TestServer::start(vec![ok()]).await;
+    let long_id = "w".repeat(70_000);
+    let err = client(&server, Credentials::token("t"))
+        .workspace("p", "w")
+        .show_aop_workflow(&long_id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::RequestSetup { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot put the request into HTTP form, so nothing was sent: builder error: Parsed Url is \
+         not a valid Uri; check the length and characters of its path and query values"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
 async fn progress_is_reported_up_to_the_full_length() {
     let server = TestServer::start(vec![ok()]).await;
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
@@ -216,8 +307,8 @@ async fn progress_is_reported_up_to_the_full_length() {
 /// `(bytes sent, total)` as `on_progress` reports it.
 type Progress = (u64, Option<u64>);
 
-fn verify(request: &support::server::RecordedRequest) {
-    support::signature::verify_signature(
+fn verify(request: &loopback_server::RecordedRequest) {
+    crate::signature::verify_signature(
         &request.method,
         &request.target,
         &request.headers,
@@ -286,7 +377,7 @@ async fn a_tampered_request_fails_the_verifier() {
         .unwrap();
     let mut request = server.requests()[0].clone();
     request.target = "/v1/p/workspaces/w/soc/workflows/other".into();
-    assert!(support::signature::verify_signature(
+    assert!(crate::signature::verify_signature(
         &request.method,
         &request.target,
         &request.headers,

@@ -10,7 +10,6 @@
 //! re-encoded (unreserved `A-Z a-z 0-9 - _ . ~` kept, everything else `%XX` upper-case) and a trailing
 //! `/` added; query pairs are percent-decoded (`+` stays a plus), sorted by key then value and
 //! re-encoded; a signed header received several times gives one `name:value` line per value, sorted.
-#![allow(dead_code)]
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

@@ -1,11 +1,9 @@
 //! ImportAopworkflow end to end against a local server: the exact request on the wire and the
 //! exact parse of each documented answer.
 
-mod support;
-
+use loopback_server::{Reply, TestServer};
 use secmaster::{Client, Error, UploadFile};
 use std::time::Duration;
-use support::server::{Reply, TestServer};
 
 const TOKEN: &str = "MIIT-token-value";
 const WORKFLOW: &[u8] = b"{\"name\":\"Test\",\r\n\"steps\":[\"--boundary-lookalike\"]}\x00\xff";

@@ -1,10 +1,8 @@
 //! The examples, run as a user would, against a local server.
 
-mod support;
-
+use loopback_server::{Reply, TestServer};
 use std::path::PathBuf;
 use std::process::Output;
-use support::server::{Reply, TestServer};
 
 /// `cargo test` builds the examples next to the test binaries' folder.
 fn example(name: &str) -> PathBuf {
@@ -116,7 +114,7 @@ async fn signs_with_an_access_key_pair() {
         request.header("x-sdk-content-sha256"),
         Some("UNSIGNED-PAYLOAD")
     );
-    support::signature::verify_signature(
+    crate::signature::verify_signature(
         &request.method,
         &request.target,
         &request.headers,
