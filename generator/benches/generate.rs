@@ -6,6 +6,7 @@
 //! cargo bench -p generator --bench generate -- --ops 2000 --runs 9
 //! cargo bench -p generator --bench generate -- --peer /tmp/progenitor-peer/target/release/progenitor-peer
 //! cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic   # the spec alone
+//! cargo bench -p generator --bench generate -- --edit-one-family   # regeneration after one edit
 //! ```
 //!
 //! Each run is its own process (the bench runs itself again with `--child`), so that its peak
@@ -83,8 +84,12 @@ fn run(args: &[String]) -> Result<(), String> {
                     .and_then(|n| n.parse().ok())
                     .ok_or("--write-spec needs a number of operations")?;
                 let dir = PathBuf::from(it.next().ok_or("--write-spec needs a folder")?);
-                write_synthetic_spec(&dir, n)?;
-                println!("wrote a spec of {n} operations to {}", dir.display());
+                write_synthetic_spec(&dir.join("spec"), n)?;
+                write_merged_spec(&dir.join("merged.yaml"), n)?;
+                println!(
+                    "wrote a spec of {n} operations to {0}/spec (family files) and {0}/merged.yaml (one file)",
+                    dir.display()
+                );
                 return Ok(());
             }
             // What `cargo bench` passes to every bench binary.

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Compile time and peak rustc memory of a generated client, the crate alone (its dependencies built
+# beforehand), debug profile, from clean: ours for a spec folder, or progenitor's for a single
+# spec file. Run both in one session to compare; these machines are noisy.
+# usage: scripts/measure-compile.sh ours SPEC_DIR [FEATURES]     e.g. ours /tmp/synthetic/spec
+#        scripts/measure-compile.sh progenitor SPEC.yaml            e.g. progenitor /tmp/synthetic/merged.yaml
+# Make the synthetic spec with: cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic
+# progenitor's generator is built by scripts/build-progenitor-peer.sh (outside the repository).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+kind=${1:?ours or progenitor}
+spec=${2:?spec}
+features=${3:-}
+scratch=${MEASURE_DIR:-/tmp/measure-compile-$kind}
+export CARGO_TARGET_DIR="$scratch/target"
+measure() { # prints seconds and peak KiB of one cargo build of the crate alone
+  local crate=$1
+  shift
+  (cd "$scratch/crate" && cargo build -q "$@" >/dev/null 2>&1) # dependencies, and a first build
+  (cd "$scratch/crate" && cargo clean -q -p "$crate")
+  (cd "$scratch/crate" && /usr/bin/time -f "%e %M" cargo build -q "$@" 2>&1 >/dev/null | tail -1)
+}
+mkdir -p "$scratch"
+case $kind in
+  ours)
+    rm -rf "$scratch/crate"
+    mkdir -p "$scratch/crate"
+    tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$scratch/crate" -xf -
+    rm -rf "$scratch/crate/spec" "$scratch/crate/generated"
+    mkdir -p "$scratch/crate/spec" "$scratch/crate/generated"
+    cp "$spec"/*.yaml "$scratch/crate/spec/"
+    args=(-p secmaster --lib)
+    [[ -n $features ]] && args+=(--no-default-features --features "$features")
+    read -r seconds kib < <(measure secmaster "${args[@]}")
+    lines=$(cat "$scratch/crate/generated/"*.rs | wc -l)
+    ;;
+  progenitor)
+    peer=$("$root/scripts/build-progenitor-peer.sh")
+    rm -rf "$scratch/crate"
+    mkdir -p "$scratch/crate/src"
+    "$peer" "$spec" "$scratch/crate/src" >/dev/null
+    cat > "$scratch/crate/Cargo.toml" <<'TOML'
+[package]
+name = "progenitor-generated"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+bytes = "1"
+futures-core = "0.3"
+progenitor-client = "=0.15.1"
+reqwest = { version = "0.13", default-features = false, features = ["json", "stream", "rustls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_urlencoded = "0.7"
+chrono = { version = "0.4", default-features = false, features = ["serde"] }
+regress = "0.10"
+uuid = { version = "1", features = ["serde"] }
+
+[profile.dev]
+debug = "line-tables-only"
+TOML
+    printf '#![allow(warnings)]\ninclude!("client.rs");\n' > "$scratch/crate/src/lib.rs"
+    read -r seconds kib < <(measure progenitor-generated --lib)
+    lines=$(wc -l < "$scratch/crate/src/client.rs")
+    ;;
+  *) echo "usage: $0 ours SPEC_DIR [FEATURES] | progenitor SPEC.yaml" >&2; exit 2 ;;
+esac
+echo "$kind: ${seconds} s, peak $((kib / 1024)) MiB, ${lines} generated lines"
