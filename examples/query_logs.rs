@@ -54,6 +54,7 @@ mod common;
 
 use common::{count, failure, print_line, usage_error, value, Connection, CONNECTION_USAGE};
 use secmaster::types::{ListTableLogsRequestBody, ListTableLogsResponse, SearchScriptParam};
+use secmaster::{CallOptions, WorkspaceClient};
 use serde_json::Value;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -352,6 +353,70 @@ fn json_line(columns: &[String], row: &[Value]) -> String {
     format!("{{{}}}", fields.join(","))
 }
 
+/// A query to page through: each page's request is `body` with that page's number as `offset`.
+struct Query {
+    table_id: String,
+    body: ListTableLogsRequestBody,
+    max: Option<usize>,
+    format: Format,
+}
+
+/// Prints the query's rows page by page and returns how many it printed and the total the
+/// service counted; on failure, the exit code.
+async fn print_rows(
+    workspace: &WorkspaceClient,
+    options: &CallOptions,
+    query: Query,
+) -> Result<(usize, Option<i32>), ExitCode> {
+    let limit = query.body.limit;
+    let mut printed: usize = 0;
+    let mut received: usize = 0;
+    let mut total: Option<i32> = None;
+    for page_number in 0_i64.. {
+        let body = ListTableLogsRequestBody {
+            offset: Some(page_number),
+            ..query.body.clone()
+        };
+        let page = match workspace
+            .list_table_logs(&query.table_id, body)
+            .options(options.clone())
+            .await
+        {
+            Ok(page) => page.into_inner(),
+            Err(e) => return Err(failure("the query", e)),
+        };
+        total = page.total.or(total);
+        let (columns, rows) = rows_of(page);
+        let mut lines = Vec::with_capacity(rows.len() + 1);
+        // The header comes from the first page only, so that it can never follow rows.
+        if query.format == Format::Tsv && page_number == 0 && !columns.is_empty() {
+            lines.push(tsv_line(columns.iter().map(|name| tsv_text(name))));
+        }
+        let room = query.max.map_or(usize::MAX, |max| max - printed);
+        for row in rows.iter().take(room) {
+            lines.push(match query.format {
+                Format::Tsv => tsv_line(row.iter().map(tsv_cell)),
+                Format::JsonLines => json_line(&columns, row),
+            });
+            printed += 1;
+        }
+        for line in &lines {
+            if let Err(e) = print_line(line) {
+                return Err(failure("writing the rows", e));
+            }
+        }
+        received += rows.len();
+        let short_page = i64::try_from(rows.len()).is_ok_and(|n| n < limit);
+        let all_read =
+            total.is_some_and(|total| i64::try_from(received).is_ok_and(|r| r >= i64::from(total)));
+        let enough = query.max.is_some_and(|max| printed >= max);
+        if short_page || all_read || enough {
+            break;
+        }
+    }
+    Ok((printed, total))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let usage = usage();
@@ -359,7 +424,7 @@ async fn main() -> ExitCode {
         Ok(args) => args,
         Err(message) => return usage_error(&message, &usage),
     };
-    let (Some(table_id), Some(query)) = (&args.table_id, &args.query) else {
+    let (Some(table_id), Some(query_text)) = (&args.table_id, &args.query) else {
         return usage_error("--table-id and --query are required", &usage);
     };
     let (from, to) = match time_range(&args) {
@@ -371,63 +436,26 @@ async fn main() -> ExitCode {
         Err(message) => return usage_error(&message, &usage),
     };
 
-    // The offset is a page number, so every page must be asked for with the same limit.
+    // The offset is a page number, so every page is asked for with the same limit; with `--max`
+    // below the page size, that limit is `--max`.
     let limit = args
         .max
         .map_or(args.page_size, |max| max.min(args.page_size));
-    let max = args.max.map(|max| max as usize);
-    let mut printed: usize = 0;
-    let mut received: usize = 0;
-    let mut total: Option<i32> = None;
-    let mut header_written = false;
-    for page_number in 0_i64.. {
-        let body = ListTableLogsRequestBody {
+    let query = Query {
+        table_id: table_id.clone(),
+        body: ListTableLogsRequestBody {
             from: Some(from),
             to: Some(to),
-            offset: Some(page_number),
             script_params: (!args.params.is_empty()).then(|| args.params.clone()),
-            ..ListTableLogsRequestBody::new(query.clone(), i64::from(limit))
-        };
-        let page = match workspace
-            .list_table_logs(table_id, body)
-            .options(options.clone())
-            .await
-        {
-            Ok(page) => page.into_inner(),
-            Err(e) => return failure("the query", e),
-        };
-        total = page.total.or(total);
-        let (columns, rows) = rows_of(page);
-        let mut lines = Vec::with_capacity(rows.len() + 1);
-        if args.format == Format::Tsv && !header_written && !columns.is_empty() {
-            lines.push(tsv_line(columns.iter().map(|name| tsv_text(name))));
-            header_written = true;
-        }
-        let room = max.map_or(usize::MAX, |max| max - printed);
-        for row in rows.iter().take(room) {
-            lines.push(match args.format {
-                Format::Tsv => tsv_line(row.iter().map(tsv_cell)),
-                Format::JsonLines => json_line(&columns, row),
-            });
-            printed += 1;
-        }
-        for line in &lines {
-            if let Err(e) = print_line(line) {
-                return failure("writing the rows", e);
-            }
-        }
-        received += rows.len();
-        let short_page = rows.len() < limit as usize;
-        let all_read =
-            total.is_some_and(|total| i64::try_from(received).is_ok_and(|r| r >= i64::from(total)));
-        let enough = max.is_some_and(|max| printed >= max);
-        if short_page || all_read || enough {
-            break;
-        }
-    }
-    match total {
-        Some(total) => eprintln!("read {printed} of {total} rows"),
-        None => eprintln!("read {printed} rows"),
+            ..ListTableLogsRequestBody::new(query_text.clone(), i64::from(limit))
+        },
+        max: args.max.map(|max| max as usize),
+        format: args.format,
+    };
+    match print_rows(&workspace, &options, query).await {
+        Ok((printed, Some(total))) => eprintln!("read {printed} of {total} rows"),
+        Ok((printed, None)) => eprintln!("read {printed} rows"),
+        Err(code) => return code,
     }
     ExitCode::SUCCESS
 }

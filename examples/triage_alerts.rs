@@ -28,7 +28,8 @@
 //! `--convert ALERT_ID` (or `--convert-first`, the newest alert listed) then calls
 //! `CreateBatchOrderAlerts` (`POST .../soc/alerts/batch-order`), SecMaster's alert-to-incident
 //! conversion. The incident is named after the alert unless `--incident-title` is given; its type
-//! is sent only when one of the `--incident-type*` / `--incident-category` flags is.
+//! is sent only when one of the `--incident-type*` / `--incident-category` flags is. With
+//! `--convert-first` and no alert listed, there is nothing to convert, which is not an error.
 //!
 //! Exit codes: 0 done; 1 a call failed, including answers of status 200 whose body reports a
 //! failure (`success: false`, a `code` other than `00000000`, or the alert among `error_ids`);
@@ -43,6 +44,7 @@ use secmaster::types::{
     DataobjectSearchOrder, ListAlertDetail, ListAlertRspHandleStatus, ListAlertRspSeverity,
     OrderAlert, OrderAlertIncidentContent, OrderAlertIncidentContentIncidentType,
 };
+use secmaster::{CallOptions, WorkspaceClient};
 use std::process::ExitCode;
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -234,29 +236,32 @@ fn alert_line(detail: &ListAlertDetail) -> String {
     .join("\t")
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let usage = usage();
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => return usage_error(&message, &usage),
-    };
-    let (workspace, options) = match args.connection.open() {
-        Ok(opened) => opened,
-        Err(message) => return usage_error(&message, &usage),
-    };
+/// What the listing found: how many alerts it printed, the search's total, and the alert to
+/// convert (id and title) when the listing showed it.
+struct Listing {
+    printed: usize,
+    total: Option<i32>,
+    to_convert: Option<(String, Option<String>)>,
+}
 
+/// Prints the open alerts of the chosen severities, page by page; on failure, the exit code.
+async fn list(
+    workspace: &WorkspaceClient,
+    options: &CallOptions,
+    args: &Args,
+) -> Result<Listing, ExitCode> {
     let condition = open_alerts_of(&args.severities);
     let max = args.max.map(|max| max as usize);
-    let mut printed: usize = 0;
+    let mut listing = Listing {
+        printed: 0,
+        total: None,
+        to_convert: None,
+    };
     let mut offset: usize = 0;
-    let mut total: Option<i32> = None;
-    // The id and title of the alert to convert, once the listing has shown it.
-    let mut to_convert: Option<(String, Option<String>)> = None;
     loop {
         // Never ask for more than `--max` still allows.
         let limit = max.map_or(args.page_size as usize, |max| {
-            (args.page_size as usize).min(max - printed)
+            (args.page_size as usize).min(max - listing.printed)
         });
         // `count` keeps the page size within i32; an offset past it cannot be asked for, and no
         // search has that many alerts.
@@ -274,75 +279,59 @@ async fn main() -> ExitCode {
         };
         let page = match workspace.list_alerts(search).options(options.clone()).await {
             Ok(page) => page,
-            Err(e) => return failure("the alert search", e),
+            Err(e) => return Err(failure("the alert search", e)),
         };
         if let Some(reason) =
             reported_failure(page.success, page.code.as_deref(), page.message.as_deref())
         {
-            return failure(
-                "the alert search",
-                with_request_id(reason, page.request_id()),
-            );
+            let reason = with_request_id(reason, page.request_id());
+            return Err(failure("the alert search", reason));
         }
-        total = page.total.or(total);
+        listing.total = page.total.or(listing.total);
         let alerts = page.data.as_deref().unwrap_or_default();
         // A server that sends more than asked for still moves the offset by what it sent.
         for detail in alerts.iter().take(limit) {
             if let Err(e) = print_line(&alert_line(detail)) {
-                return failure("writing the list", e);
+                return Err(failure("writing the list", e));
             }
-            printed += 1;
+            listing.printed += 1;
             let id = alert_id(detail);
             let wanted = match &args.conversion {
-                Some(Conversion::FirstListed) => to_convert.is_none(),
+                Some(Conversion::FirstListed) => listing.to_convert.is_none(),
                 Some(Conversion::Alert(wanted)) => id == Some(wanted.as_str()),
                 None => false,
             };
             if let (true, Some(id)) = (wanted, id) {
                 let title = detail.data_object.as_ref().and_then(|a| a.title.clone());
-                to_convert = Some((id.to_owned(), title));
+                listing.to_convert = Some((id.to_owned(), title));
             }
         }
         offset += alerts.len();
         let short_page = alerts.len() < limit;
-        let all_read =
-            total.is_some_and(|total| i64::try_from(offset).is_ok_and(|o| o >= i64::from(total)));
-        let enough = max.is_some_and(|max| printed >= max);
+        let all_read = listing
+            .total
+            .is_some_and(|total| i64::try_from(offset).is_ok_and(|o| o >= i64::from(total)));
+        let enough = max.is_some_and(|max| listing.printed >= max);
         if short_page || all_read || enough {
-            break;
+            return Ok(listing);
         }
     }
-    let severity_list: Vec<&str> = args.severities.iter().map(|s| s.as_str()).collect();
-    match total {
-        Some(total) => eprintln!(
-            "listed {printed} of {total} open alerts of severity {}",
-            severity_list.join(",")
-        ),
-        None => eprintln!(
-            "listed {printed} open alerts of severity {}",
-            severity_list.join(",")
-        ),
-    }
+    Ok(listing)
+}
 
-    let (alert, listed_title) = match (&args.conversion, to_convert) {
-        (None, _) => return ExitCode::SUCCESS,
-        (_, Some(found)) => found,
-        (Some(Conversion::Alert(id)), None) => (id.clone(), None),
-        (Some(Conversion::FirstListed), None) => {
-            eprintln!("no alert to convert");
-            return ExitCode::SUCCESS;
-        }
-    };
-    let title = args
-        .incident_title
-        .or(listed_title)
-        .unwrap_or_else(|| format!("Incident from alert {alert}"));
-    let incident_type = args.incident_type;
+/// Turns `alert` into an incident named `title`, of `incident_type` when one was given.
+async fn convert(
+    workspace: &WorkspaceClient,
+    options: CallOptions,
+    alert: &str,
+    title: &str,
+    incident_type: OrderAlertIncidentContentIncidentType,
+) -> ExitCode {
     let has_type = incident_type != OrderAlertIncidentContentIncidentType::default();
     let order = OrderAlert {
-        ids: Some(vec![alert.clone()]),
+        ids: Some(vec![alert.to_owned()]),
         incident_content: Some(OrderAlertIncidentContent {
-            title: Some(title.clone()),
+            title: Some(title.to_owned()),
             incident_type: has_type.then_some(incident_type),
         }),
     };
@@ -356,16 +345,14 @@ async fn main() -> ExitCode {
     };
     if let Some(reason) = reported_failure(None, answer.code.as_deref(), answer.message.as_deref())
     {
-        return failure(
-            "the conversion",
-            with_request_id(reason, answer.request_id()),
-        );
+        let reason = with_request_id(reason, answer.request_id());
+        return failure("the conversion", reason);
     }
     let refused = answer
         .data
         .as_ref()
         .and_then(|result| result.error_ids.as_ref())
-        .is_some_and(|ids| ids.contains(&alert));
+        .is_some_and(|ids| ids.iter().any(|id| id == alert));
     if refused {
         let reason = format!("the service lists alert {alert} among those it could not convert");
         return failure(
@@ -375,10 +362,54 @@ async fn main() -> ExitCode {
     }
     let done = format!(
         "converted alert {alert} into incident \"{}\"",
-        one_line(&title)
+        one_line(title)
     );
     if let Err(e) = print_line(&done) {
         return failure("writing the result", e);
     }
     ExitCode::SUCCESS
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let usage = usage();
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => return usage_error(&message, &usage),
+    };
+    let (workspace, options) = match args.connection.open() {
+        Ok(opened) => opened,
+        Err(message) => return usage_error(&message, &usage),
+    };
+    let listing = match list(&workspace, &options, &args).await {
+        Ok(listing) => listing,
+        Err(code) => return code,
+    };
+    let severity_list: Vec<&str> = args.severities.iter().map(|s| s.as_str()).collect();
+    let severity_list = severity_list.join(",");
+    match listing.total {
+        Some(total) => eprintln!(
+            "listed {} of {total} open alerts of severity {severity_list}",
+            listing.printed
+        ),
+        None => eprintln!(
+            "listed {} open alerts of severity {severity_list}",
+            listing.printed
+        ),
+    }
+
+    let (alert, listed_title) = match (&args.conversion, listing.to_convert) {
+        (None, _) => return ExitCode::SUCCESS,
+        (_, Some(found)) => found,
+        (Some(Conversion::Alert(id)), None) => (id.clone(), None),
+        (Some(Conversion::FirstListed), None) => {
+            eprintln!("no alert to convert");
+            return ExitCode::SUCCESS;
+        }
+    };
+    let title = args
+        .incident_title
+        .or(listed_title)
+        .unwrap_or_else(|| format!("Incident from alert {alert}"));
+    convert(&workspace, options, &alert, &title, args.incident_type).await
 }

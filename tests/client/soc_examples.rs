@@ -244,6 +244,19 @@ async fn triage_converts_the_first_alert_listed_into_an_incident() {
 }
 
 #[tokio::test]
+async fn triage_has_nothing_to_convert_first_when_no_alert_is_open() {
+    let server = TestServer::start(vec![alerts_page(Some(0), &[])]).await;
+    let output = triage(&server, &["--convert-first"]).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "listed 0 of 0 open alerts of severity High,Fatal\nno alert to convert\n"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn triage_converts_a_given_alert_with_the_incident_type_given() {
     let server = TestServer::start(vec![
         alerts_page(Some(1), &[alert("a1", "High", "x")]),
