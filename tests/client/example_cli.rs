@@ -17,7 +17,9 @@ async fn run(args: Vec<String>) -> Output {
     run_example("import_workflow", args).await
 }
 
-async fn run_example(name: &'static str, args: Vec<String>) -> Output {
+/// Runs the example `name` with `args`, without the SDK's credential variables of the caller's
+/// environment, and returns what it did.
+pub(crate) async fn run_example(name: &'static str, args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
         std::process::Command::new(example(name))
             .args(args)

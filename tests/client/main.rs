@@ -6,5 +6,6 @@ mod example_cli;
 mod import_workflow;
 mod runtime_behaviour;
 mod signature;
+mod soc_examples;
 mod tracing_spans;
 mod workflow_operations;
