@@ -34,8 +34,10 @@ pub mod import_doc;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod place;
 pub mod reference;
-pub mod validate;
+pub mod spec;
+pub mod text;
 pub mod write;
 pub mod yaml;
 

@@ -2,9 +2,10 @@
 //! once, for the emitters to consume.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
-use crate::load::{Spec, SpecFile};
 use crate::names::{pascal, snake, Namespace};
-use crate::validate::{At, Kind};
+use crate::place::At;
+use crate::reference::Kind;
+use crate::spec::{Spec, SpecFile};
 use openapiv3::{
     AdditionalProperties, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -385,7 +386,7 @@ impl<'a> Builder<'a> {
                     &owned(&["components", "schemas", name]),
                     format!(
                         "schema `{}` is made only of itself (through `$ref`, lists or maps), which has no Rust type",
-                        crate::validate::short(name)
+                        crate::text::short(name)
                     ),
                     "give it a definition of its own, e.g. an object with properties, instead of a `$ref` or a list of itself",
                 );
@@ -691,7 +692,7 @@ impl<'a> Builder<'a> {
                                     At::Value,
                                     format!(
                                         "`allOf` includes `$ref: '{}'`, which is being expanded already: the type would contain itself without end",
-                                        crate::validate::short(reference)
+                                        crate::text::short(reference)
                                     ),
                                     "remove the cycle of `allOf` references, or move the inline schema that repeats it to `components: schemas:` and refer to it with `$ref`",
                                 );
@@ -738,7 +739,7 @@ impl<'a> Builder<'a> {
                                         At::Value,
                                         format!(
                                             "`allOf` includes `{}`, which is itself only a `$ref`",
-                                            crate::validate::short(reference)
+                                            crate::text::short(reference)
                                         ),
                                         "refer to the schema that defines the properties",
                                     );
@@ -1220,7 +1221,7 @@ impl<'a> Builder<'a> {
                     At::Value,
                     format!(
                         "`$ref: '{}'` points to a {what} that is itself only a `$ref`",
-                        crate::validate::short(reference)
+                        crate::text::short(reference)
                     ),
                     format!("refer to the {what} that is written out"),
                 );
@@ -1275,7 +1276,7 @@ impl<'a> Builder<'a> {
         let types: Vec<String> = body
             .content
             .keys()
-            .map(|t| format!("`{}`", crate::validate::short(t)))
+            .map(|t| format!("`{}`", crate::text::short(t)))
             .collect();
         let (at, message) = match body.content.keys().next() {
             Some(first) => (
