@@ -2,13 +2,14 @@
 // Do not edit: change the spec and regenerate.
 
 /// Request and response bodies of the SecMaster API, one type per schema.
+///
+/// String enums keep values this client does not know yet in their last variant, so a
+/// value the service adds later is read without error and sent back unchanged.
 pub mod types {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
+
     /// Sort direction, ascending or descending.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum SortDirection {
@@ -19,13 +20,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
-        SortDirection { Asc = "ASC", Desc = "DESC", } else Other
-    );
+
+    crate::call::string_enum!(SortDirection { Asc = "ASC", Desc = "DESC", } else Other);
+
     /// Time a list is sorted on, creation or last update.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum SortField {
@@ -36,9 +34,11 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         SortField { CreateTime = "create_time", UpdateTime = "update_time", } else Other
     );
+
     /// Outcome wrapper that most SecMaster answers use.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct Envelope {
@@ -55,6 +55,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub request_id: Option<String>,
     }
+
     /// Error answer of SecMaster itself.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ErrorBody {
@@ -65,10 +66,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
     }
+
     /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum AopType {
@@ -83,14 +82,13 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         AopType { Normal = "NORMAL", Survey = "SURVEY", Hemostasis = "HEMOSTASIS", Ease =
         "EASE", } else Other
     );
+
     /// Kind of entity a workflow acts on.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum WorkflowLabel {
@@ -103,13 +101,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         WorkflowLabel { Ip = "IP", Account = "ACCOUNT", Domain = "DOMAIN", } else Other
     );
+
     /// Encoding of a workflow topology before Base64; only JSON is accepted.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum TaskflowType {
@@ -118,11 +115,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(TaskflowType { Json = "JSON", } else Other);
+
+    crate::call::string_enum!(TaskflowType { Json = "JSON", } else Other);
+
     /// Verdict of a version review, `PASS` (approve) or `UN_PASS` (reject).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum ReviewResult {
@@ -133,13 +129,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         ReviewResult { Pass = "PASS", UnPass = "UN_PASS", } else Other
     );
+
     /// Command that runs a workflow instance.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum RunCommand {
@@ -148,13 +143,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         RunCommand { ActionInstanceRunCommand = "ActionInstanceRunCommand", } else Other
     );
+
     /// Kind of action an instance runs; always `workflow`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum ActionType {
@@ -163,11 +157,10 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(ActionType { Workflow = "workflow", } else Other);
+
+    crate::call::string_enum!(ActionType { Workflow = "workflow", } else Other);
+
     /// State of a workflow instance.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum InstanceStatus {
@@ -186,11 +179,14 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         InstanceStatus { Running = "RUNNING", Failed = "FAILED", Finished = "FINISHED",
         Retrying = "RETRYING", Terminating = "TERMINATING", Terminated = "TERMINATED", }
+
         else Other
     );
+
     /// A workflow as SecMaster stores it.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct AopWorkflowInfo {
@@ -270,6 +266,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub version: Option<String>,
     }
+
     /// One version of a workflow, with its topology and configuration.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct AopWorkflowVersionInfo {
@@ -351,6 +348,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub workspace_id: Option<String>,
     }
+
     /// Outcome of a version review.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct WorkflowApproveOpinionDetail {
@@ -361,18 +359,21 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub content: Option<String>,
     }
+
     /// Context a workflow instance runs in.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct PlaybookcontextRef {
         /// The `data_object` property.
         pub data_object: DataObjectRefInfo,
     }
+
     impl PlaybookcontextRef {
         /// A `PlaybookcontextRef` with its required fields (`data_object`) and no optional ones.
         pub fn new(data_object: DataObjectRefInfo) -> Self {
             Self { data_object }
         }
     }
+
     /// A data object handed to a workflow instance.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DataObjectRefInfo {
@@ -383,8 +384,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dataclass: Option<DataClassRef>,
     }
+
     /// Reference to a data class.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct DataClassRef {
         /// Data class ID.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -392,6 +394,7 @@ pub mod types {
         /// Data class name.
         pub name: String,
     }
+
     impl DataClassRef {
         /// A `DataClassRef` with its required fields (`name`) and no optional ones.
         pub fn new(name: impl Into<String>) -> Self {
@@ -401,6 +404,7 @@ pub mod types {
             }
         }
     }
+
     /// A workflow instance, that is one run of a workflow.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceDetail {
@@ -444,6 +448,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub topology: Option<InstanceTopology>,
     }
+
     /// The workflow a workflow instance runs.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceWorkflow {
@@ -463,6 +468,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub version_id: Option<String>,
     }
+
     /// The data class of the object a workflow instance handles.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceDataclass {
@@ -476,6 +482,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+
     /// The playbook that started a workflow instance.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstancePlaybook {
@@ -489,6 +496,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
+
     /// Run log of a workflow instance's topology.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceTopology {
@@ -496,10 +504,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audit_logs: Option<Vec<InstanceAuditLog>>,
     }
+
     /// State of the node.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum InstanceAuditLogStatus {
@@ -512,10 +518,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         InstanceAuditLogStatus { Running = "RUNNING", Failed = "FAILED", Finished =
         "FINISHED", } else Other
     );
+
     /// Run record of one node of a workflow instance.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct InstanceAuditLog {
@@ -553,6 +561,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub succeed: Option<bool>,
     }
+
     /// The `200` answer of `ListWorkflows`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListWorkflowsResponse {
@@ -587,10 +596,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<AopWorkflowInfo>>,
     }
+
     /// Engine that runs the workflow; `public_engine` is the shared engine.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum CreateAopWorkflowBodyEngineType {
@@ -599,9 +606,11 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         CreateAopWorkflowBodyEngineType { PublicEngine = "public_engine", } else Other
     );
+
     /// The request body of `CreateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowBody {
@@ -620,6 +629,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<WorkflowLabel>,
     }
+
     impl CreateAopWorkflowBody {
         /// A `CreateAopWorkflowBody` with its required fields (`name`, `engine_type`, `aop_type`, `dataclass_id`) and no optional ones.
         pub fn new(
@@ -638,6 +648,7 @@ pub mod types {
             }
         }
     }
+
     /// The `200` answer of `CreateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowResponse {
@@ -657,6 +668,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+
     /// The `200` answer of `ShowAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowResponse {
@@ -676,6 +688,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+
     /// The request body of `UpdateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowBody {
@@ -695,6 +708,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub labels: Option<WorkflowLabel>,
     }
+
     /// The `200` answer of `UpdateAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowResponse {
@@ -714,6 +728,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+
     /// The `200` answer of `DeleteAopWorkflow`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowResponse {
@@ -733,22 +748,22 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowInfo>,
     }
+
     /// The request body of `ExportAopworkflow`.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ExportAopworkflowBody {
         /// IDs of the workflows to export.
         pub id: Vec<String>,
     }
+
     impl ExportAopworkflowBody {
         /// A `ExportAopworkflowBody` with its required fields (`id`) and no optional ones.
         pub fn new(id: Vec<String>) -> Self {
             Self { id }
         }
     }
+
     /// Values of the `status` parameter of `ListAopWorkflowVersions`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum ListAopWorkflowVersionsStatus {
@@ -769,12 +784,14 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         ListAopWorkflowVersionsStatus { PendingSubmit = "pending_submit", PendingApproval
         = "pending_approval", Publishing = "publishing", PublishFailed =
         "publish_failed", NotActivated = "not_activated", Activated = "activated",
         Rejected = "rejected", } else Other
     );
+
     /// The `200` answer of `ListAopWorkflowVersions`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowVersionsResponse {
@@ -809,6 +826,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<AopWorkflowVersionInfo>>,
     }
+
     /// The request body of `CreateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionBody {
@@ -831,6 +849,7 @@ pub mod types {
         /// Workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
         pub aop_type: AopType,
     }
+
     impl CreateAopWorkflowVersionBody {
         /// A `CreateAopWorkflowVersionBody` with its required fields (`name`, `description`, `taskconfig`, `taskflow`, `taskflow_type`, `aop_type`) and no optional ones.
         pub fn new(
@@ -853,6 +872,7 @@ pub mod types {
             }
         }
     }
+
     /// The `200` answer of `CreateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionResponse {
@@ -872,6 +892,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+
     /// The `200` answer of `ShowAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ShowAopWorkflowVersionResponse {
@@ -891,12 +912,10 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+
     /// Action to take: `pending_submit` saves the edited content, `pending_approval` submits the version for review, `not_activated` deactivates it and `activated` activates it.
     ///
     /// Default `pending_submit`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum UpdateAopWorkflowVersionBodyStatus {
@@ -911,11 +930,13 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         UpdateAopWorkflowVersionBodyStatus { PendingSubmit = "pending_submit",
         PendingApproval = "pending_approval", NotActivated = "not_activated", Activated =
         "activated", } else Other
     );
+
     /// The request body of `UpdateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionBody {
@@ -949,6 +970,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub output: Option<String>,
     }
+
     /// The `200` answer of `UpdateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct UpdateAopWorkflowVersionResponse {
@@ -968,6 +990,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+
     /// The `200` answer of `DeleteAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct DeleteAopWorkflowVersionResponse {
@@ -987,6 +1010,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AopWorkflowVersionInfo>,
     }
+
     /// The request body of `CreateAopWorkflowVersionApprovel`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelBody {
@@ -995,6 +1019,7 @@ pub mod types {
         /// Verdict, `PASS` to approve or `UN_PASS` to reject.
         pub result: ReviewResult,
     }
+
     impl CreateAopWorkflowVersionApprovelBody {
         /// A `CreateAopWorkflowVersionApprovelBody` with its required fields (`content`, `result`) and no optional ones.
         pub fn new(content: impl Into<String>, result: ReviewResult) -> Self {
@@ -1004,6 +1029,7 @@ pub mod types {
             }
         }
     }
+
     /// The `200` answer of `CreateAopWorkflowVersionApprovel`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateAopWorkflowVersionApprovelResponse {
@@ -1017,10 +1043,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<WorkflowApproveOpinionDetail>,
     }
+
     /// Check to run: `BASIC` (structure), `CIRCLE` (loop detection) or `APP_PARAMS` (node parameters).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum ValidateAopWorkflowVersionBodyMode {
@@ -1033,10 +1057,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         ValidateAopWorkflowVersionBodyMode { Basic = "BASIC", Circle = "CIRCLE",
         AppParams = "APP_PARAMS", } else Other
     );
+
     /// The request body of `ValidateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionBody {
@@ -1049,6 +1075,7 @@ pub mod types {
         /// ID of the workflow the topology belongs to.
         pub aopworkflow_id: String,
     }
+
     impl ValidateAopWorkflowVersionBody {
         /// A `ValidateAopWorkflowVersionBody` with its required fields (`mode`, `taskconfig`, `taskflow`, `aopworkflow_id`) and no optional ones.
         pub fn new(
@@ -1065,6 +1092,7 @@ pub mod types {
             }
         }
     }
+
     /// The `200` answer of `ValidateAopWorkflowVersion`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ValidateAopWorkflowVersionResponse {
@@ -1084,6 +1112,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<serde_json::Map<String, serde_json::Value>>,
     }
+
     /// The request body of `CreateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceBody {
@@ -1101,6 +1130,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
     }
+
     impl CreateWorkflowInstanceBody {
         /// A `CreateWorkflowInstanceBody` with its required fields (`command_type`, `action_type`) and no optional ones.
         pub fn new(command_type: RunCommand, action_type: ActionType) -> Self {
@@ -1113,6 +1143,7 @@ pub mod types {
             }
         }
     }
+
     /// The `200` answer of `CreateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct CreateWorkflowInstanceResponse {
@@ -1132,10 +1163,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playbook_context: Option<PlaybookcontextRef>,
     }
+
     /// Values of the `trigger_type` parameter of `ListAopWorkflowInstance`.
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum ListAopWorkflowInstanceTriggerType {
@@ -1150,10 +1179,12 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         ListAopWorkflowInstanceTriggerType { Debug = "DEBUG", Timer = "TIMER", Event =
         "EVENT", Manual = "MANUAL", } else Other
     );
+
     /// The `200` answer of `ListAopWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     pub struct ListAopWorkflowInstanceResponse {
@@ -1164,10 +1195,8 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub instances: Option<Vec<InstanceDetail>>,
     }
+
     /// Command to apply: terminate the instance, retry it, or set the debugging result of a node (the last needs `task_id` and `input_dataobject`).
-    ///
-    /// Values this client does not know yet are kept in the last variant, so a value
-    /// the service adds later is read without error and sent back unchanged.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[serde(from = "String", into = "String")]
     pub enum UpdateWorkflowInstanceBodyCommandType {
@@ -1180,12 +1209,14 @@ pub mod types {
         /// A value not listed in the spec, as received.
         Other(String),
     }
-    crate::runtime::string_enum!(
+
+    crate::call::string_enum!(
         UpdateWorkflowInstanceBodyCommandType { ActionInstanceTerminateCommand =
         "ActionInstanceTerminateCommand", ActionInstanceRetryCommand =
         "ActionInstanceRetryCommand", ActionInstanceDebugCommand =
         "ActionInstanceDebugCommand", } else Other
     );
+
     /// The request body of `UpdateWorkflowInstance`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct UpdateWorkflowInstanceBody {
@@ -1198,6 +1229,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub input_dataobject: Option<String>,
     }
+
     impl UpdateWorkflowInstanceBody {
         /// A `UpdateWorkflowInstanceBody` with its required fields (`command_type`) and no optional ones.
         pub fn new(command_type: UpdateWorkflowInstanceBodyCommandType) -> Self {
@@ -1209,13 +1241,15 @@ pub mod types {
         }
     }
 }
+
 /// One request builder per operation: set optional parameters, then `.await` it (or call
-/// `send`). The builders are made by the methods of [`crate::Client`],
-/// [`crate::ProjectClient`] and [`crate::WorkspaceClient`].
+/// `send`). The builders are made by the methods of [`Client`](crate::Client),
+/// [`ProjectClient`](crate::ProjectClient) and [`WorkspaceClient`](crate::WorkspaceClient).
 pub mod operations {
     #[allow(unused_imports)]
     use crate::types;
-    /// Request builder for [`crate::WorkspaceClient::list_workflows`](crate::WorkspaceClient::list_workflows); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::list_workflows`](crate::WorkspaceClient::list_workflows); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ListWorkflowsRequest {
@@ -1232,6 +1266,7 @@ pub mod operations {
         aop_type: Option<types::AopType>,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// List workflows.
         ///
@@ -1257,6 +1292,7 @@ pub mod operations {
             }
         }
     }
+
     impl ListWorkflowsRequest {
         /// Number of records to skip before the page starts.
         ///
@@ -1265,6 +1301,7 @@ pub mod operations {
             self.offset = Some(offset);
             self
         }
+
         /// Largest number of records the page may hold.
         ///
         /// From 1 to 100; default `10`.
@@ -1272,6 +1309,7 @@ pub mod operations {
             self.limit = Some(limit);
             self
         }
+
         /// Sort direction, ascending or descending.
         ///
         /// Default `DESC`.
@@ -1279,6 +1317,7 @@ pub mod operations {
             self.order = Some(order);
             self
         }
+
         /// Field the list is sorted on, the creation or the last update time.
         ///
         /// Default `create_time`.
@@ -1286,41 +1325,49 @@ pub mod operations {
             self.sortby = Some(sortby);
             self
         }
+
         /// Keep only enabled (`true`) or only disabled (`false`) workflows.
         pub fn enabled(mut self, enabled: bool) -> Self {
             self.enabled = Some(enabled);
             self
         }
+
         /// Filter on the workflow name.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Filter on the workflow description.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
+
         /// Filter on the ID of the data class the workflow serves.
         pub fn dataclass_id(mut self, dataclass_id: impl Into<String>) -> Self {
             self.dataclass_id = Some(dataclass_id.into());
             self
         }
+
         /// Filter on the name of the data class the workflow serves.
         pub fn dataclass_name(mut self, dataclass_name: impl Into<String>) -> Self {
             self.dataclass_name = Some(dataclass_name.into());
             self
         }
+
         /// Filter on the workflow type: NORMAL (general), SURVEY (investigation), HEMOSTASIS (containment) or EASE (mitigation).
         pub fn aop_type(mut self, aop_type: types::AopType) -> Self {
             self.aop_type = Some(aop_type);
             self
         }
+
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1333,9 +1380,9 @@ pub mod operations {
             crate::Response<types::ListWorkflowsResponse>,
             crate::Error<ListWorkflowsError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ListWorkflows",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1359,24 +1406,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ListWorkflowsRequest {
         type Output = Result<
             crate::Response<types::ListWorkflowsResponse>,
             crate::Error<ListWorkflowsError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::list_workflows`](crate::WorkspaceClient::list_workflows), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::list_workflows`](crate::WorkspaceClient::list_workflows), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ListWorkflowsError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::create_aop_workflow`](crate::WorkspaceClient::create_aop_workflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::create_aop_workflow`](crate::WorkspaceClient::create_aop_workflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CreateAopWorkflowRequest {
@@ -1384,6 +1436,7 @@ pub mod operations {
         body: types::CreateAopWorkflowBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Create a workflow.
         ///
@@ -1404,12 +1457,14 @@ pub mod operations {
             }
         }
     }
+
     impl CreateAopWorkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1420,9 +1475,9 @@ pub mod operations {
             crate::Response<types::CreateAopWorkflowResponse>,
             crate::Error<CreateAopWorkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "CreateAopWorkflow",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1437,24 +1492,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for CreateAopWorkflowRequest {
         type Output = Result<
             crate::Response<types::CreateAopWorkflowResponse>,
             crate::Error<CreateAopWorkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::create_aop_workflow`](crate::WorkspaceClient::create_aop_workflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::create_aop_workflow`](crate::WorkspaceClient::create_aop_workflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreateAopWorkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::show_aop_workflow`](crate::WorkspaceClient::show_aop_workflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::show_aop_workflow`](crate::WorkspaceClient::show_aop_workflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ShowAopWorkflowRequest {
@@ -1462,6 +1522,7 @@ pub mod operations {
         workflow_id: String,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Get a workflow.
         ///
@@ -1482,12 +1543,14 @@ pub mod operations {
             }
         }
     }
+
     impl ShowAopWorkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1498,9 +1561,9 @@ pub mod operations {
             crate::Response<types::ShowAopWorkflowResponse>,
             crate::Error<ShowAopWorkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ShowAopWorkflow",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1515,24 +1578,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ShowAopWorkflowRequest {
         type Output = Result<
             crate::Response<types::ShowAopWorkflowResponse>,
             crate::Error<ShowAopWorkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::show_aop_workflow`](crate::WorkspaceClient::show_aop_workflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::show_aop_workflow`](crate::WorkspaceClient::show_aop_workflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ShowAopWorkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::update_aop_workflow`](crate::WorkspaceClient::update_aop_workflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::update_aop_workflow`](crate::WorkspaceClient::update_aop_workflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct UpdateAopWorkflowRequest {
@@ -1541,6 +1609,7 @@ pub mod operations {
         body: types::UpdateAopWorkflowBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Update a workflow.
         ///
@@ -1564,12 +1633,14 @@ pub mod operations {
             }
         }
     }
+
     impl UpdateAopWorkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1580,9 +1651,9 @@ pub mod operations {
             crate::Response<types::UpdateAopWorkflowResponse>,
             crate::Error<UpdateAopWorkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "UpdateAopWorkflow",
-                    crate::runtime::Method::PUT,
+                    crate::call::Method::PUT,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1598,24 +1669,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for UpdateAopWorkflowRequest {
         type Output = Result<
             crate::Response<types::UpdateAopWorkflowResponse>,
             crate::Error<UpdateAopWorkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::update_aop_workflow`](crate::WorkspaceClient::update_aop_workflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::update_aop_workflow`](crate::WorkspaceClient::update_aop_workflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum UpdateAopWorkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::delete_aop_workflow`](crate::WorkspaceClient::delete_aop_workflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::delete_aop_workflow`](crate::WorkspaceClient::delete_aop_workflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DeleteAopWorkflowRequest {
@@ -1623,6 +1699,7 @@ pub mod operations {
         workflow_id: String,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Delete a workflow.
         ///
@@ -1643,12 +1720,14 @@ pub mod operations {
             }
         }
     }
+
     impl DeleteAopWorkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1659,9 +1738,9 @@ pub mod operations {
             crate::Response<types::DeleteAopWorkflowResponse>,
             crate::Error<DeleteAopWorkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "DeleteAopWorkflow",
-                    crate::runtime::Method::DELETE,
+                    crate::call::Method::DELETE,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1676,24 +1755,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for DeleteAopWorkflowRequest {
         type Output = Result<
             crate::Response<types::DeleteAopWorkflowResponse>,
             crate::Error<DeleteAopWorkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::delete_aop_workflow`](crate::WorkspaceClient::delete_aop_workflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::delete_aop_workflow`](crate::WorkspaceClient::delete_aop_workflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum DeleteAopWorkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::import_aopworkflow`](crate::WorkspaceClient::import_aopworkflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::import_aopworkflow`](crate::WorkspaceClient::import_aopworkflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ImportAopworkflowRequest {
@@ -1701,6 +1785,7 @@ pub mod operations {
         upload_file: crate::UploadFile,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Import a workflow.
         ///
@@ -1721,12 +1806,14 @@ pub mod operations {
             }
         }
     }
+
     impl ImportAopworkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1739,9 +1826,9 @@ pub mod operations {
             crate::Response<types::Envelope>,
             crate::Error<ImportAopworkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ImportAopworkflow",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1756,24 +1843,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ImportAopworkflowRequest {
         type Output = Result<
             crate::Response<types::Envelope>,
             crate::Error<ImportAopworkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::import_aopworkflow`](crate::WorkspaceClient::import_aopworkflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::import_aopworkflow`](crate::WorkspaceClient::import_aopworkflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ImportAopworkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::export_aopworkflow`](crate::WorkspaceClient::export_aopworkflow); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::export_aopworkflow`](crate::WorkspaceClient::export_aopworkflow); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ExportAopworkflowRequest {
@@ -1781,6 +1873,7 @@ pub mod operations {
         body: types::ExportAopworkflowBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Export workflows.
         ///
@@ -1801,12 +1894,14 @@ pub mod operations {
             }
         }
     }
+
     impl ExportAopworkflowRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1817,9 +1912,9 @@ pub mod operations {
             crate::Response<crate::ByteStream>,
             crate::Error<ExportAopworkflowError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ExportAopworkflow",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1834,24 +1929,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ExportAopworkflowRequest {
         type Output = Result<
             crate::Response<crate::ByteStream>,
             crate::Error<ExportAopworkflowError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::export_aopworkflow`](crate::WorkspaceClient::export_aopworkflow), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::export_aopworkflow`](crate::WorkspaceClient::export_aopworkflow), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ExportAopworkflowError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::list_aop_workflow_versions`](crate::WorkspaceClient::list_aop_workflow_versions); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::list_aop_workflow_versions`](crate::WorkspaceClient::list_aop_workflow_versions); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ListAopWorkflowVersionsRequest {
@@ -1860,6 +1960,7 @@ pub mod operations {
         status: Option<types::ListAopWorkflowVersionsStatus>,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// List a workflow's versions.
         ///
@@ -1883,17 +1984,20 @@ pub mod operations {
             }
         }
     }
+
     impl ListAopWorkflowVersionsRequest {
         /// Keep only versions in this state: draft (`pending_submit`), awaiting review (`pending_approval`), being published, publication failed, not activated, activated or rejected.
         pub fn status(mut self, status: types::ListAopWorkflowVersionsStatus) -> Self {
             self.status = Some(status);
             self
         }
+
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1904,9 +2008,9 @@ pub mod operations {
             crate::Response<types::ListAopWorkflowVersionsResponse>,
             crate::Error<ListAopWorkflowVersionsError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ListAopWorkflowVersions",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -1924,24 +2028,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ListAopWorkflowVersionsRequest {
         type Output = Result<
             crate::Response<types::ListAopWorkflowVersionsResponse>,
             crate::Error<ListAopWorkflowVersionsError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::list_aop_workflow_versions`](crate::WorkspaceClient::list_aop_workflow_versions), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::list_aop_workflow_versions`](crate::WorkspaceClient::list_aop_workflow_versions), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ListAopWorkflowVersionsError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::create_aop_workflow_version`](crate::WorkspaceClient::create_aop_workflow_version); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::create_aop_workflow_version`](crate::WorkspaceClient::create_aop_workflow_version); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CreateAopWorkflowVersionRequest {
@@ -1950,6 +2059,7 @@ pub mod operations {
         body: types::CreateAopWorkflowVersionBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Create a workflow version.
         ///
@@ -1973,12 +2083,14 @@ pub mod operations {
             }
         }
     }
+
     impl CreateAopWorkflowVersionRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -1989,9 +2101,9 @@ pub mod operations {
             crate::Response<types::CreateAopWorkflowVersionResponse>,
             crate::Error<CreateAopWorkflowVersionError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "CreateAopWorkflowVersion",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2009,24 +2121,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for CreateAopWorkflowVersionRequest {
         type Output = Result<
             crate::Response<types::CreateAopWorkflowVersionResponse>,
             crate::Error<CreateAopWorkflowVersionError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::create_aop_workflow_version`](crate::WorkspaceClient::create_aop_workflow_version), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::create_aop_workflow_version`](crate::WorkspaceClient::create_aop_workflow_version), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreateAopWorkflowVersionError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::show_aop_workflow_version`](crate::WorkspaceClient::show_aop_workflow_version); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::show_aop_workflow_version`](crate::WorkspaceClient::show_aop_workflow_version); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ShowAopWorkflowVersionRequest {
@@ -2034,6 +2151,7 @@ pub mod operations {
         version_id: String,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Get a workflow version.
         ///
@@ -2054,12 +2172,14 @@ pub mod operations {
             }
         }
     }
+
     impl ShowAopWorkflowVersionRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2070,9 +2190,9 @@ pub mod operations {
             crate::Response<types::ShowAopWorkflowVersionResponse>,
             crate::Error<ShowAopWorkflowVersionError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ShowAopWorkflowVersion",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2087,24 +2207,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ShowAopWorkflowVersionRequest {
         type Output = Result<
             crate::Response<types::ShowAopWorkflowVersionResponse>,
             crate::Error<ShowAopWorkflowVersionError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::show_aop_workflow_version`](crate::WorkspaceClient::show_aop_workflow_version), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::show_aop_workflow_version`](crate::WorkspaceClient::show_aop_workflow_version), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ShowAopWorkflowVersionError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::update_aop_workflow_version`](crate::WorkspaceClient::update_aop_workflow_version); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::update_aop_workflow_version`](crate::WorkspaceClient::update_aop_workflow_version); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct UpdateAopWorkflowVersionRequest {
@@ -2113,6 +2238,7 @@ pub mod operations {
         body: types::UpdateAopWorkflowVersionBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Update a workflow version.
         ///
@@ -2136,12 +2262,14 @@ pub mod operations {
             }
         }
     }
+
     impl UpdateAopWorkflowVersionRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2152,9 +2280,9 @@ pub mod operations {
             crate::Response<types::UpdateAopWorkflowVersionResponse>,
             crate::Error<UpdateAopWorkflowVersionError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "UpdateAopWorkflowVersion",
-                    crate::runtime::Method::PUT,
+                    crate::call::Method::PUT,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2172,24 +2300,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for UpdateAopWorkflowVersionRequest {
         type Output = Result<
             crate::Response<types::UpdateAopWorkflowVersionResponse>,
             crate::Error<UpdateAopWorkflowVersionError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::update_aop_workflow_version`](crate::WorkspaceClient::update_aop_workflow_version), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::update_aop_workflow_version`](crate::WorkspaceClient::update_aop_workflow_version), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum UpdateAopWorkflowVersionError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::delete_aop_workflow_version`](crate::WorkspaceClient::delete_aop_workflow_version); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::delete_aop_workflow_version`](crate::WorkspaceClient::delete_aop_workflow_version); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DeleteAopWorkflowVersionRequest {
@@ -2197,6 +2330,7 @@ pub mod operations {
         version_id: String,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Delete a workflow version.
         ///
@@ -2217,12 +2351,14 @@ pub mod operations {
             }
         }
     }
+
     impl DeleteAopWorkflowVersionRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2233,9 +2369,9 @@ pub mod operations {
             crate::Response<types::DeleteAopWorkflowVersionResponse>,
             crate::Error<DeleteAopWorkflowVersionError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "DeleteAopWorkflowVersion",
-                    crate::runtime::Method::DELETE,
+                    crate::call::Method::DELETE,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2252,24 +2388,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for DeleteAopWorkflowVersionRequest {
         type Output = Result<
             crate::Response<types::DeleteAopWorkflowVersionResponse>,
             crate::Error<DeleteAopWorkflowVersionError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::delete_aop_workflow_version`](crate::WorkspaceClient::delete_aop_workflow_version), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::delete_aop_workflow_version`](crate::WorkspaceClient::delete_aop_workflow_version), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum DeleteAopWorkflowVersionError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::create_aop_workflow_version_approvel`](crate::WorkspaceClient::create_aop_workflow_version_approvel); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::create_aop_workflow_version_approvel`](crate::WorkspaceClient::create_aop_workflow_version_approvel); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CreateAopWorkflowVersionApprovelRequest {
@@ -2278,6 +2419,7 @@ pub mod operations {
         body: types::CreateAopWorkflowVersionApprovelBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Review a workflow version.
         ///
@@ -2301,12 +2443,14 @@ pub mod operations {
             }
         }
     }
+
     impl CreateAopWorkflowVersionApprovelRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2317,9 +2461,9 @@ pub mod operations {
             crate::Response<types::CreateAopWorkflowVersionApprovelResponse>,
             crate::Error<CreateAopWorkflowVersionApprovelError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "CreateAopWorkflowVersionApprovel",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2339,24 +2483,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for CreateAopWorkflowVersionApprovelRequest {
         type Output = Result<
             crate::Response<types::CreateAopWorkflowVersionApprovelResponse>,
             crate::Error<CreateAopWorkflowVersionApprovelError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::create_aop_workflow_version_approvel`](crate::WorkspaceClient::create_aop_workflow_version_approvel), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::create_aop_workflow_version_approvel`](crate::WorkspaceClient::create_aop_workflow_version_approvel), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreateAopWorkflowVersionApprovelError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::validate_aop_workflow_version`](crate::WorkspaceClient::validate_aop_workflow_version); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::validate_aop_workflow_version`](crate::WorkspaceClient::validate_aop_workflow_version); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ValidateAopWorkflowVersionRequest {
@@ -2364,6 +2513,7 @@ pub mod operations {
         body: types::ValidateAopWorkflowVersionBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Validate a workflow version.
         ///
@@ -2384,12 +2534,14 @@ pub mod operations {
             }
         }
     }
+
     impl ValidateAopWorkflowVersionRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2400,9 +2552,9 @@ pub mod operations {
             crate::Response<types::ValidateAopWorkflowVersionResponse>,
             crate::Error<ValidateAopWorkflowVersionError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ValidateAopWorkflowVersion",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2421,24 +2573,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ValidateAopWorkflowVersionRequest {
         type Output = Result<
             crate::Response<types::ValidateAopWorkflowVersionResponse>,
             crate::Error<ValidateAopWorkflowVersionError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::validate_aop_workflow_version`](crate::WorkspaceClient::validate_aop_workflow_version), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::validate_aop_workflow_version`](crate::WorkspaceClient::validate_aop_workflow_version), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ValidateAopWorkflowVersionError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::create_workflow_instance`](crate::WorkspaceClient::create_workflow_instance); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::create_workflow_instance`](crate::WorkspaceClient::create_workflow_instance); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CreateWorkflowInstanceRequest {
@@ -2447,6 +2604,7 @@ pub mod operations {
         body: types::CreateWorkflowInstanceBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Run a workflow.
         ///
@@ -2470,12 +2628,14 @@ pub mod operations {
             }
         }
     }
+
     impl CreateWorkflowInstanceRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2486,9 +2646,9 @@ pub mod operations {
             crate::Response<types::CreateWorkflowInstanceResponse>,
             crate::Error<CreateWorkflowInstanceError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "CreateWorkflowInstance",
-                    crate::runtime::Method::POST,
+                    crate::call::Method::POST,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2504,24 +2664,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for CreateWorkflowInstanceRequest {
         type Output = Result<
             crate::Response<types::CreateWorkflowInstanceResponse>,
             crate::Error<CreateWorkflowInstanceError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::create_workflow_instance`](crate::WorkspaceClient::create_workflow_instance), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::create_workflow_instance`](crate::WorkspaceClient::create_workflow_instance), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreateWorkflowInstanceError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::list_aop_workflow_instance`](crate::WorkspaceClient::list_aop_workflow_instance); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::list_aop_workflow_instance`](crate::WorkspaceClient::list_aop_workflow_instance); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ListAopWorkflowInstanceRequest {
@@ -2543,6 +2708,7 @@ pub mod operations {
         trigger_type: Option<types::ListAopWorkflowInstanceTriggerType>,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// List workflow instances.
         ///
@@ -2573,6 +2739,7 @@ pub mod operations {
             }
         }
     }
+
     impl ListAopWorkflowInstanceRequest {
         /// Number of records to skip before the page starts.
         ///
@@ -2581,6 +2748,7 @@ pub mod operations {
             self.offset = Some(offset);
             self
         }
+
         /// Largest number of records the page may hold.
         ///
         /// From 1 to 100; default `10`.
@@ -2588,6 +2756,7 @@ pub mod operations {
             self.limit = Some(limit);
             self
         }
+
         /// Field the list is sorted on, the creation or the last update time.
         ///
         /// Default `create_time`.
@@ -2595,6 +2764,7 @@ pub mod operations {
             self.sort_key = Some(sort_key);
             self
         }
+
         /// Sort direction, ascending or descending.
         ///
         /// Default `DESC`.
@@ -2602,56 +2772,67 @@ pub mod operations {
             self.sort_dir = Some(sort_dir);
             self
         }
+
         /// Start of the time window to search in.
         pub fn from_date(mut self, from_date: impl Into<String>) -> Self {
             self.from_date = Some(from_date.into());
             self
         }
+
         /// End of the time window to search in.
         pub fn to_date(mut self, to_date: impl Into<String>) -> Self {
             self.to_date = Some(to_date.into());
             self
         }
+
         /// Keep only instances of this workflow.
         pub fn workflow_id(mut self, workflow_id: impl Into<String>) -> Self {
             self.workflow_id = Some(workflow_id.into());
             self
         }
+
         /// Keep only the instance with this ID.
         pub fn id(mut self, id: impl Into<String>) -> Self {
             self.id = Some(id.into());
             self
         }
+
         /// Filter on the instance name.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Keep only instances triggered by this data object.
         pub fn dataobject_id(mut self, dataobject_id: impl Into<String>) -> Self {
             self.dataobject_id = Some(dataobject_id.into());
             self
         }
+
         /// Keep only instances for this data class.
         pub fn dataclass_id(mut self, dataclass_id: impl Into<String>) -> Self {
             self.dataclass_id = Some(dataclass_id.into());
             self
         }
+
         /// Keep only instances started by this playbook.
         pub fn playbook_id(mut self, playbook_id: impl Into<String>) -> Self {
             self.playbook_id = Some(playbook_id.into());
             self
         }
+
         /// Keep only instances for this defense layer.
         pub fn defence_id(mut self, defence_id: impl Into<String>) -> Self {
             self.defence_id = Some(defence_id.into());
             self
         }
+
         /// Keep only instances in this state.
         pub fn status(mut self, status: types::InstanceStatus) -> Self {
             self.status = Some(status);
             self
         }
+
         /// Keep only instances started this way: debugging, timer, event or manual start.
         pub fn trigger_type(
             mut self,
@@ -2660,11 +2841,13 @@ pub mod operations {
             self.trigger_type = Some(trigger_type);
             self
         }
+
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2675,9 +2858,9 @@ pub mod operations {
             crate::Response<types::ListAopWorkflowInstanceResponse>,
             crate::Error<ListAopWorkflowInstanceError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ListAopWorkflowInstance",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2708,24 +2891,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ListAopWorkflowInstanceRequest {
         type Output = Result<
             crate::Response<types::ListAopWorkflowInstanceResponse>,
             crate::Error<ListAopWorkflowInstanceError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::list_aop_workflow_instance`](crate::WorkspaceClient::list_aop_workflow_instance), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::list_aop_workflow_instance`](crate::WorkspaceClient::list_aop_workflow_instance), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ListAopWorkflowInstanceError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::show_aop_workflow_instance`](crate::WorkspaceClient::show_aop_workflow_instance); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::show_aop_workflow_instance`](crate::WorkspaceClient::show_aop_workflow_instance); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ShowAopWorkflowInstanceRequest {
@@ -2734,6 +2922,7 @@ pub mod operations {
         show_topology: Option<bool>,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Get a workflow instance.
         ///
@@ -2757,6 +2946,7 @@ pub mod operations {
             }
         }
     }
+
     impl ShowAopWorkflowInstanceRequest {
         /// Whether to include the topology, the record of each node the instance ran.
         ///
@@ -2765,11 +2955,13 @@ pub mod operations {
             self.show_topology = Some(show_topology);
             self
         }
+
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2780,9 +2972,9 @@ pub mod operations {
             crate::Response<types::InstanceDetail>,
             crate::Error<ShowAopWorkflowInstanceError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "ShowAopWorkflowInstance",
-                    crate::runtime::Method::GET,
+                    crate::call::Method::GET,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2800,24 +2992,29 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for ShowAopWorkflowInstanceRequest {
         type Output = Result<
             crate::Response<types::InstanceDetail>,
             crate::Error<ShowAopWorkflowInstanceError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::show_aop_workflow_instance`](crate::WorkspaceClient::show_aop_workflow_instance), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::show_aop_workflow_instance`](crate::WorkspaceClient::show_aop_workflow_instance), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum ShowAopWorkflowInstanceError {
         /// Status 400.
         /// The request was rejected; the body says why.
         BadRequest(types::ErrorBody),
     }
-    /// Request builder for [`crate::WorkspaceClient::update_workflow_instance`](crate::WorkspaceClient::update_workflow_instance); `.await` it to send it.
+
+    /// Request builder for [`WorkspaceClient::update_workflow_instance`](crate::WorkspaceClient::update_workflow_instance); `.await` it to send it.
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct UpdateWorkflowInstanceRequest {
@@ -2826,6 +3023,7 @@ pub mod operations {
         body: types::UpdateWorkflowInstanceBody,
         options: crate::CallOptions,
     }
+
     impl crate::WorkspaceClient {
         /// Control a workflow instance.
         ///
@@ -2849,12 +3047,14 @@ pub mod operations {
             }
         }
     }
+
     impl UpdateWorkflowInstanceRequest {
         /// Overrides the client's timeouts and retry policy for this call.
         pub fn options(mut self, options: crate::CallOptions) -> Self {
             self.options = options;
             self
         }
+
         /// Sends the request and reads the answer.
         ///
         /// On success:
@@ -2865,9 +3065,9 @@ pub mod operations {
             crate::Response<types::Envelope>,
             crate::Error<UpdateWorkflowInstanceError>,
         > {
-            let request = crate::runtime::ApiRequest::new(
+            let request = crate::call::ApiRequest::new(
                     "UpdateWorkflowInstance",
-                    crate::runtime::Method::PUT,
+                    crate::call::Method::PUT,
                     "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}",
                 )
                 .path_param("project_id", self.scope.project_id())
@@ -2883,17 +3083,21 @@ pub mod operations {
             }
         }
     }
+
     impl std::future::IntoFuture for UpdateWorkflowInstanceRequest {
         type Output = Result<
             crate::Response<types::Envelope>,
             crate::Error<UpdateWorkflowInstanceError>,
         >;
-        type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+
+        type IntoFuture = crate::call::BoxFuture<Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
         }
     }
-    /// The documented error answers of [`crate::WorkspaceClient::update_workflow_instance`](crate::WorkspaceClient::update_workflow_instance), one variant per status.
+
+    /// The documented error answers of [`WorkspaceClient::update_workflow_instance`](crate::WorkspaceClient::update_workflow_instance), one variant per status.
     #[derive(Debug, Clone, PartialEq)]
     pub enum UpdateWorkflowInstanceError {
         /// Status 400.

@@ -28,6 +28,11 @@ mod error;
 mod response;
 pub mod retry;
 mod runtime;
+// Temporary: the generated code calls `crate::call`, the new name of the call machinery; until
+// the runtime module is renamed, this forwards to it. Remove when `src/call` lands.
+mod call {
+    pub(crate) use crate::runtime::*;
+}
 mod signing;
 mod upload;
 

@@ -10,11 +10,7 @@ fn root() -> PathBuf {
 }
 
 fn seeds() -> Vec<generator::fuzz::Source> {
-    generator::fuzz::corpus(&[
-        root().join("spec"),
-        root().join("tests/fixtures/specs"),
-        root().join("generator/tests/fixtures"),
-    ])
+    generator::fuzz::corpus(&[root().join("spec"), root().join("generator/tests/fixtures")])
 }
 
 #[test]

@@ -38,11 +38,7 @@ fn main() -> ExitCode {
     }
     if corpus_paths.is_empty() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        corpus_paths = vec![
-            root.join("spec"),
-            root.join("tests/fixtures/specs"),
-            root.join("generator/tests/fixtures"),
-        ];
+        corpus_paths = vec![root.join("spec"), root.join("generator/tests/fixtures")];
     }
     let seeds = generator::fuzz::corpus(&corpus_paths);
     let seed = seed.unwrap_or_else(|| {
