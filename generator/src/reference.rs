@@ -104,19 +104,6 @@ pub const SECTIONS: &[&str] = &[
 pub struct ComponentNames(BTreeMap<String, BTreeSet<String>>);
 
 impl ComponentNames {
-    /// The components of a (merged) document.
-    pub fn of(components: Option<&Components>) -> Self {
-        let mut names = ComponentNames::default();
-        if let Some(components) = components {
-            for section in SECTIONS {
-                for name in component_names(components, section) {
-                    names.insert(section, name);
-                }
-            }
-        }
-        names
-    }
-
     pub fn insert(&mut self, section: &str, name: &str) {
         self.0
             .entry(section.to_owned())

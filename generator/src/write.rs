@@ -143,6 +143,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(contents)?;
         file.sync_all()?;
+        // A file replaced keeps its permissions.
+        if let Ok(existing) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, existing.permissions())?;
+        }
         std::fs::rename(&temp, path)
     })();
     if result.is_err() {

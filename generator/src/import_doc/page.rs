@@ -1,7 +1,7 @@
 //! Reading the page text into its parts: title, function text, URI, tables, examples and the
 //! status code list. Nothing here decides OpenAPI shapes; [`super::emit`] does.
 
-use super::types::{looks_like_type, parse_type, TypeRef, KNOWN_TYPES};
+use super::types::{looks_like_type, parse_type, FieldType, KNOWN_TYPES};
 use super::ImportError;
 
 /// One non-blank line of the page, trimmed, with its 1-based number.
@@ -63,7 +63,7 @@ pub(crate) struct Row<'a> {
     pub line: usize,
     /// `Some` in tables with a Mandatory column.
     pub required: Option<bool>,
-    pub ty: TypeRef,
+    pub ty: FieldType,
     pub ty_text: &'a str,
     pub ty_line: usize,
     pub desc: Vec<Line<'a>>,

@@ -183,8 +183,6 @@ pub struct Outcome {
     pub variant: String,
     pub docs: Docs,
     pub body: ResponseBody,
-    /// Documented response header names.
-    pub headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

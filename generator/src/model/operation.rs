@@ -426,7 +426,6 @@ impl Builder<'_> {
             variant,
             docs: response_docs(&response.description, &headers),
             body,
-            headers,
         })
     }
 

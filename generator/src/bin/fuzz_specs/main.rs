@@ -1,4 +1,4 @@
-//! The long fuzz run of the generator (see `generator::fuzz`):
+//! The long fuzz run of the generator (see `fuzz.rs` beside this file):
 //!
 //! ```text
 //! cargo run --release -p generator --bin fuzz-specs -- [--seconds N] [--seed S] [--crashes DIR] [CORPUS...]
@@ -7,6 +7,8 @@
 //! The corpus defaults to the workspace's spec files, fixture specs and bad specs. Prints the
 //! executions and crashes; each crashing input is saved under `--crashes` (default
 //! `target/fuzz-crashes`). Exits with 1 when a crash was found.
+
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +42,7 @@ fn main() -> ExitCode {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         corpus_paths = vec![root.join("spec"), root.join("generator/tests/fixtures")];
     }
-    let seeds = generator::fuzz::corpus(&corpus_paths);
+    let seeds = fuzz::corpus(&corpus_paths);
     let seed = seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -63,12 +65,15 @@ fn main() -> ExitCode {
     let stats = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
-            generator::fuzz::run(
+            fuzz::run(
                 &seeds,
                 seed,
-                generator::fuzz::Budget::Time(Duration::from_secs(seconds)),
+                fuzz::Budget {
+                    executions: None,
+                    time: Some(Duration::from_secs(seconds)),
+                },
                 |crash| {
-                    let saved = generator::fuzz::save_crash(&crash_dir, crash)
+                    let saved = fuzz::save_crash(&crash_dir, crash)
                         .map(|p| p.display().to_string())
                         .unwrap_or_else(|e| format!("(not saved: {e})"));
                     println!("CRASH: {} -> {saved}", crash.what);
@@ -93,7 +98,7 @@ fn main() -> ExitCode {
         println!("  {example}");
     }
     for input in &stats.unplaced_inputs {
-        if let Ok(saved) = generator::fuzz::save_crash(&crashes.join("unplaced"), input) {
+        if let Ok(saved) = fuzz::save_crash(&crashes.join("unplaced"), input) {
             println!("  input saved in {}", saved.display());
         }
     }

@@ -5,10 +5,10 @@ use indexmap::IndexMap;
 use serde_yaml::{Mapping, Number, Value};
 
 use super::conventions::{self, map, s};
-use super::describe::{self, At, Bounds, Facts, Text, Values};
+use super::describe::{self, Bounds, Facts, OnLine, Text, Values};
 use super::naming;
 use super::page::{err, path_params, Example, Page, Row, Status, Table, TableKind};
-use super::types::{Prim, TypeRef};
+use super::types::{FieldType, Prim};
 use super::{ImportError, ImportOptions};
 
 /// A schema under construction; [`Schema::to_value`] writes its keys in a fixed order.
@@ -90,16 +90,16 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(ty: &TypeRef) -> Kind {
+    fn of(ty: &FieldType) -> Kind {
         match ty {
-            TypeRef::Prim(Prim::String) => Kind::Str,
-            TypeRef::Prim(Prim::Integer | Prim::Long) => Kind::Int,
-            TypeRef::Prim(Prim::Number | Prim::Float | Prim::Double) => Kind::Num,
-            TypeRef::Prim(Prim::Boolean) => Kind::Bool,
-            TypeRef::Prim(Prim::Object) => Kind::Obj,
-            TypeRef::Prim(Prim::File) => Kind::File,
-            TypeRef::Named(_) => Kind::Ref,
-            TypeRef::Array(_) => Kind::Obj,
+            FieldType::Prim(Prim::String) => Kind::Str,
+            FieldType::Prim(Prim::Integer | Prim::Long) => Kind::Int,
+            FieldType::Prim(Prim::Number | Prim::Float | Prim::Double) => Kind::Num,
+            FieldType::Prim(Prim::Boolean) => Kind::Bool,
+            FieldType::Prim(Prim::Object) => Kind::Obj,
+            FieldType::Prim(Prim::File) => Kind::File,
+            FieldType::Named(_) => Kind::Ref,
+            FieldType::Array(_) => Kind::Obj,
         }
     }
     fn noun(self) -> &'static str {
@@ -134,18 +134,18 @@ enum Place {
     Parameter,
 }
 
-fn base_schema(ty: &TypeRef, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
+fn base_schema(ty: &FieldType, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
     let (t, f) = match ty {
-        TypeRef::Prim(Prim::String) => ("string", None),
-        TypeRef::Prim(Prim::Integer) => ("integer", Some("int32")),
-        TypeRef::Prim(Prim::Long) => ("integer", Some("int64")),
-        TypeRef::Prim(Prim::Number) => ("number", None),
-        TypeRef::Prim(Prim::Float) => ("number", Some("float")),
-        TypeRef::Prim(Prim::Double) => ("number", Some("double")),
-        TypeRef::Prim(Prim::Boolean) => ("boolean", None),
-        TypeRef::Prim(Prim::File) => ("string", Some("binary")),
-        TypeRef::Prim(Prim::Object) => ("object", None),
-        TypeRef::Named(name) => {
+        FieldType::Prim(Prim::String) => ("string", None),
+        FieldType::Prim(Prim::Integer) => ("integer", Some("int32")),
+        FieldType::Prim(Prim::Long) => ("integer", Some("int64")),
+        FieldType::Prim(Prim::Number) => ("number", None),
+        FieldType::Prim(Prim::Float) => ("number", Some("float")),
+        FieldType::Prim(Prim::Double) => ("number", Some("double")),
+        FieldType::Prim(Prim::Boolean) => ("boolean", None),
+        FieldType::Prim(Prim::File) => ("string", Some("binary")),
+        FieldType::Prim(Prim::Object) => ("object", None),
+        FieldType::Named(name) => {
             refs.push(Ref {
                 type_name: name.clone(),
                 field: row.name.to_string(),
@@ -157,7 +157,7 @@ fn base_schema(ty: &TypeRef, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
                 ..Schema::default()
             };
         }
-        TypeRef::Array(inner) => {
+        FieldType::Array(inner) => {
             return Schema {
                 ty: Some("array"),
                 items: Some(Box::new(base_schema(inner, refs, row))),
@@ -212,31 +212,31 @@ fn apply_bounds(
     let what = |b: &str| format!("{b} for `{field}`");
     match kind {
         Kind::Str => {
-            if let Some(At { value, line }) = &bounds.min {
+            if let Some(OnLine { value, line }) = &bounds.min {
                 let n = count(value, *line, &what("minimum length"))?;
                 target.min_length = (n > 0).then_some(n);
             }
-            if let Some(At { value, line }) = &bounds.max {
+            if let Some(OnLine { value, line }) = &bounds.max {
                 target.max_length = Some(count(value, *line, &what("maximum length"))?);
             }
         }
         Kind::Int => {
-            if let Some(At { value, line }) = &bounds.min {
+            if let Some(OnLine { value, line }) = &bounds.min {
                 target.minimum = Some(Value::Number(
                     integer(value, *line, &what("minimum"))?.into(),
                 ));
             }
-            if let Some(At { value, line }) = &bounds.max {
+            if let Some(OnLine { value, line }) = &bounds.max {
                 target.maximum = Some(Value::Number(
                     integer(value, *line, &what("maximum"))?.into(),
                 ));
             }
         }
         Kind::Num => {
-            if let Some(At { value, line }) = &bounds.min {
+            if let Some(OnLine { value, line }) = &bounds.min {
                 target.minimum = Some(number(value, *line, &what("minimum"))?);
             }
-            if let Some(At { value, line }) = &bounds.max {
+            if let Some(OnLine { value, line }) = &bounds.max {
                 target.maximum = Some(number(value, *line, &what("maximum"))?);
             }
         }
@@ -280,9 +280,9 @@ fn field_schema(
     refs: &mut Vec<Ref>,
 ) -> Result<(Schema, Option<String>), ImportError> {
     let file_ok = matches!(place, Place::FormData | Place::WholeBody);
-    let has_file = |t: &TypeRef| {
-        matches!(t, TypeRef::Prim(Prim::File))
-            || matches!(t, TypeRef::Array(inner) if matches!(**inner, TypeRef::Prim(Prim::File)))
+    let has_file = |t: &FieldType| {
+        matches!(t, FieldType::Prim(Prim::File))
+            || matches!(t, FieldType::Array(inner) if matches!(**inner, FieldType::Prim(Prim::File)))
     };
     if has_file(&row.ty) && !file_ok {
         return Err(err(
@@ -294,11 +294,12 @@ fn field_schema(
         ));
     }
     let structured = match &row.ty {
-        TypeRef::Named(_) | TypeRef::Prim(Prim::Object) => true,
-        TypeRef::Array(inner) => {
-            !matches!(**inner, TypeRef::Prim(_)) || matches!(**inner, TypeRef::Prim(Prim::Object))
+        FieldType::Named(_) | FieldType::Prim(Prim::Object) => true,
+        FieldType::Array(inner) => {
+            !matches!(**inner, FieldType::Prim(_))
+                || matches!(**inner, FieldType::Prim(Prim::Object))
         }
-        TypeRef::Prim(_) => false,
+        FieldType::Prim(_) => false,
     };
     if place == Place::Parameter && structured {
         return Err(err(
@@ -315,8 +316,8 @@ fn field_schema(
     let kind = Kind::of(&row.ty);
     // Bounds and allowed values of an array of primitives describe its items.
     let item_kind = match &row.ty {
-        TypeRef::Array(inner)
-            if !matches!(**inner, TypeRef::Named(_) | TypeRef::Prim(Prim::Object)) =>
+        FieldType::Array(inner)
+            if !matches!(**inner, FieldType::Named(_) | FieldType::Prim(Prim::Object)) =>
         {
             Some(Kind::of(inner))
         }
@@ -362,7 +363,7 @@ fn field_schema(
     }
     // Array Length.
     if let Some((min, max)) = &facts.array_length {
-        if !matches!(row.ty, TypeRef::Array(_)) {
+        if !matches!(row.ty, FieldType::Array(_)) {
             return Err(err(
                 min.line,
                 format!(
@@ -396,7 +397,7 @@ fn field_schema(
         )?;
     }
     // Default.
-    if let Some(At { value, line }) = &facts.default {
+    if let Some(OnLine { value, line }) = &facts.default {
         schema.default = Some(default_value(kind, value, *line, row)?);
     }
 
@@ -470,10 +471,10 @@ fn default_value(kind: Kind, text: &str, line: usize, row: &Row<'_>) -> Result<V
     if let Some(v) = typed_value(kind, text) {
         return Ok(v);
     }
-    if matches!(row.ty, TypeRef::Array(_) | TypeRef::Prim(Prim::Object)) {
+    if matches!(row.ty, FieldType::Array(_) | FieldType::Prim(Prim::Object)) {
         if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
             let shape_ok = match row.ty {
-                TypeRef::Array(_) => json.is_array(),
+                FieldType::Array(_) => json.is_array(),
                 _ => json.is_object(),
             };
             if shape_ok {
@@ -546,7 +547,7 @@ fn body_schema(
             if schema.reference.is_none() {
                 schema.description = description;
             }
-            let media = if matches!(row.ty, TypeRef::Prim(Prim::File)) {
+            let media = if matches!(row.ty, FieldType::Prim(Prim::File)) {
                 "application/octet-stream"
             } else {
                 "application/json"
@@ -633,7 +634,7 @@ fn is_error_body(table: &Table<'_>) -> bool {
     let mut names: Vec<&str> = table
         .rows
         .iter()
-        .filter(|r| matches!(r.ty, TypeRef::Prim(Prim::String)))
+        .filter(|r| matches!(r.ty, FieldType::Prim(Prim::String)))
         .map(|r| r.name)
         .collect();
     names.sort_unstable();
@@ -757,7 +758,7 @@ pub(crate) fn document(page: &Page<'_>, options: &ImportOptions) -> Result<Value
                     ));
                 }
                 path_rows.push(row.name);
-                if matches!(row.ty, TypeRef::Prim(Prim::String)) {
+                if matches!(row.ty, FieldType::Prim(Prim::String)) {
                     if let Some(shared) = conventions::shared_path_parameter(row.name) {
                         // Validate the description anyway, so a malformed cell is still reported.
                         field_schema(row, Place::Parameter, &mut table_refs[ti])?;

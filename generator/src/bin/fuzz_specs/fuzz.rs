@@ -6,6 +6,10 @@
 //! Deterministic for a given seed and corpus. A short run is part of `cargo test -p generator`
 //! (`tests/fuzz.rs`); a long one is `cargo run --release -p generator --bin fuzz-specs -- --seconds
 //! 600`. Inputs that crash are saved, and become fixtures under `tests/fixtures/fuzz_regressions/`.
+//!
+//! Not part of the generator library: this file is a module of the `fuzz-specs` binary, and the
+//! test `tests/fuzz.rs` includes it too. It uses only the library's public `Config` (and its
+//! hidden `render_unguarded`, which lets a panic through to be caught here).
 
 use serde_yaml::Value;
 use std::cell::RefCell;
@@ -82,11 +86,12 @@ pub struct Stats {
     pub elapsed: Duration,
 }
 
-/// When a run stops.
+/// When a run stops: after so many cases or so much time, whichever comes first (a struct
+/// rather than an enum, since the test counts cases and the long run counts time).
 #[derive(Debug, Clone, Copy)]
-pub enum Budget {
-    Executions(u64),
-    Time(Duration),
+pub struct Budget {
+    pub executions: Option<u64>,
+    pub time: Option<Duration>,
 }
 
 /// The corpus: every `.yaml` file under the given folders (recursively) or files.
@@ -153,7 +158,7 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
     if std::fs::create_dir_all(dir).is_err() {
         return (Outcome::Rejected, Vec::new());
     }
-    let mut config = crate::Config::new();
+    let mut config = generator::Config::new();
     for (name, bytes) in files {
         let path = dir.join(name);
         if std::fs::write(&path, bytes).is_err() {
@@ -173,7 +178,7 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
             Ok(()) => (Outcome::Accepted, Vec::new()),
             Err(what) => (Outcome::Crashed(what), Vec::new()),
         },
-        Ok(Err(crate::Error::Spec(diagnostics))) => {
+        Ok(Err(generator::Error::Spec(diagnostics))) => {
             let unplaced = diagnostics
                 .0
                 .iter()
@@ -182,8 +187,8 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
                 .collect();
             (Outcome::Rejected, unplaced)
         }
-        Ok(Err(crate::Error::Io { .. })) => (Outcome::Rejected, Vec::new()),
-        Ok(Err(crate::Error::Internal(message))) => (
+        Ok(Err(generator::Error::Io { .. })) => (Outcome::Rejected, Vec::new()),
+        Ok(Err(generator::Error::Internal(message))) => (
             Outcome::Crashed(format!("internal error: {message}")),
             Vec::new(),
         ),
@@ -741,8 +746,11 @@ pub fn run(seeds: &[Source], seed: u64, budget: Budget, mut on_crash: impl FnMut
     }
     loop {
         match budget {
-            Budget::Executions(n) if stats.executions >= n => break,
-            Budget::Time(t) if start.elapsed() >= t => break,
+            Budget {
+                executions: Some(n),
+                ..
+            } if stats.executions >= n => break,
+            Budget { time: Some(t), .. } if start.elapsed() >= t => break,
             _ => {}
         }
         let case = make_case(&mut rng, seeds);
