@@ -4,14 +4,16 @@
 //!
 //! One function per emitted item: [`types`] writes the `types` module (aliases, string enums,
 //! structs and their constructors), [`operation`] each operation's items (request builder, the
-//! method that makes it, its `send`, its `IntoFuture`, its error and response enums). Every
+//! method that makes it, its `send`, its `IntoFuture`) and [`answer`] what reads its answers (the
+//! match arms of `send`, its error and response enums). Every
 //! decision is read from the model; only the spec's own text is made safe for rustdoc
 //! ([`spec_docs`]), the generator's own sentences are written as they are ([`own_docs`]).
 
+mod answer;
 mod operation;
 mod types;
 
-use crate::model::{Api, TypeRef};
+use crate::model::{Api, Operation, Scope, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -24,6 +26,37 @@ fn call_item(name: &str) -> TokenStream {
     let module = ident(CALL_MODULE);
     let name = ident(name);
     quote!(crate::#module::#name)
+}
+
+/// The names one operation's items use.
+struct Names {
+    request: Ident,
+    error: Ident,
+    response: Ident,
+    /// The handle the method lives on: `Client`, `ProjectClient` or `WorkspaceClient`.
+    scope: Ident,
+    method: Ident,
+    /// A doc link to the method, with short text: ``[`WorkspaceClient::list_workflows`](crate::...)``.
+    method_link: String,
+}
+
+impl Names {
+    fn of(op: &Operation) -> Names {
+        let scope = match op.scope {
+            Scope::Client => "Client",
+            Scope::Project => "ProjectClient",
+            Scope::Workspace => "WorkspaceClient",
+        };
+        let method = format!("{scope}::{}", op.method_name);
+        Names {
+            request: ident(&format!("{}Request", op.type_name)),
+            error: ident(&format!("{}Error", op.type_name)),
+            response: ident(&format!("{}Response", op.type_name)),
+            scope: ident(scope),
+            method: ident(&op.method_name),
+            method_link: format!("[`{method}`](crate::{method})"),
+        }
+    }
 }
 
 fn ident(name: &str) -> Ident {

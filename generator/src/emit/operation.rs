@@ -2,12 +2,11 @@
 //! method of the scope handle that makes it, its setters and `send`, its `IntoFuture`, and the
 //! enums of its documented error and success answers.
 
-use super::{call_item, ident, own_docs, spec_docs, type_tokens};
+use super::answer::{answer_arms, error_enum, response_body_type, response_enum};
+use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
-use crate::model::{
-    Body, Docs, Operation, Outcome, ParamLocation, ResponseBody, Scope, StatusMatch, TypeRef,
-};
-use proc_macro2::{Ident, Literal, TokenStream};
+use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(super) fn operations_module(operations: &[Operation]) -> TokenStream {
@@ -20,37 +19,6 @@ pub(super) fn operations_module(operations: &[Operation]) -> TokenStream {
             #[allow(unused_imports)]
             use crate::types;
             #(#items)*
-        }
-    }
-}
-
-/// The names one operation's items use.
-struct Names {
-    request: Ident,
-    error: Ident,
-    response: Ident,
-    /// The handle the method lives on: `Client`, `ProjectClient` or `WorkspaceClient`.
-    scope: Ident,
-    method: Ident,
-    /// A doc link to the method, with short text: ``[`WorkspaceClient::list_workflows`](crate::...)``.
-    method_link: String,
-}
-
-impl Names {
-    fn of(op: &Operation) -> Names {
-        let scope = match op.scope {
-            Scope::Client => "Client",
-            Scope::Project => "ProjectClient",
-            Scope::Workspace => "WorkspaceClient",
-        };
-        let method = format!("{scope}::{}", op.method_name);
-        Names {
-            request: ident(&format!("{}Request", op.type_name)),
-            error: ident(&format!("{}Error", op.type_name)),
-            response: ident(&format!("{}Response", op.type_name)),
-            scope: ident(scope),
-            method: ident(&op.method_name),
-            method_link: format!("[`{method}`](crate::{method})"),
         }
     }
 }
@@ -429,92 +397,6 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
     steps
 }
 
-/// One match arm per documented status (codes, then ranges, then `default`), and one for any
-/// other status unless `default` is documented.
-fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
-    let mut ordered: Vec<(&Outcome, bool)> = op
-        .successes
-        .iter()
-        .map(|o| (o, true))
-        .chain(op.errors.iter().map(|o| (o, false)))
-        .collect();
-    ordered.sort_by_key(|(o, _)| match o.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
-    });
-    let mut arms: Vec<TokenStream> = ordered
-        .iter()
-        .map(|(outcome, success)| {
-            let pattern = status_pattern(outcome.status);
-            let handling = if *success {
-                success_handling(outcome, op.successes.len() == 1, names)
-            } else {
-                error_handling(outcome, names)
-            };
-            quote!(#pattern => #handling,)
-        })
-        .collect();
-    if !ordered
-        .iter()
-        .any(|(o, _)| o.status == StatusMatch::Default)
-    {
-        arms.push(quote!(_ => response.unexpected().await,));
-    }
-    arms
-}
-
-fn status_pattern(status: StatusMatch) -> TokenStream {
-    match status {
-        StatusMatch::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            quote!(#code)
-        }
-        StatusMatch::Range(range) => {
-            let low = Literal::u16_unsuffixed(range * 100);
-            let high = Literal::u16_unsuffixed(range * 100 + 99);
-            quote!(#low..=#high)
-        }
-        StatusMatch::Default => quote!(_),
-    }
-}
-
-/// Reading a success: its body, as such when it is the only success, else in its variant of
-/// the response enum.
-fn success_handling(outcome: &Outcome, single_success: bool, names: &Names) -> TokenStream {
-    let read = match &outcome.body {
-        ResponseBody::Empty => quote!(response.empty().await),
-        ResponseBody::Json(ty) if !single_success => {
-            let ty = type_tokens(ty, false);
-            quote!(response.json::<#ty, _>().await)
-        }
-        ResponseBody::Json(_) => quote!(response.json().await),
-        ResponseBody::Text => quote!(response.text().await),
-        ResponseBody::Binary => quote!(response.stream()),
-    };
-    if single_success {
-        return read;
-    }
-    let response = &names.response;
-    let variant = ident(&outcome.variant);
-    match &outcome.body {
-        ResponseBody::Empty => quote!(#read.map(|r| r.map(|()| #response::#variant))),
-        _ => quote!(#read.map(|r| r.map(#response::#variant))),
-    }
-}
-
-fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
-    let error = &names.error;
-    let variant = ident(&outcome.variant);
-    match &outcome.body {
-        ResponseBody::Empty => quote!(response.error_empty(#error::#variant).await),
-        ResponseBody::Json(_) => quote!(response.error_json(#error::#variant).await),
-        ResponseBody::Text | ResponseBody::Binary => {
-            quote!(response.error_text(#error::#variant).await)
-        }
-    }
-}
-
 fn into_future_impl(op: &Operation, names: &Names) -> TokenStream {
     let request = &names.request;
     let result = result_type(op, names);
@@ -528,81 +410,5 @@ fn into_future_impl(op: &Operation, names: &Names) -> TokenStream {
                 Box::pin(self.send())
             }
         }
-    }
-}
-
-/// The documented error answers, one variant per status; none without documented errors.
-fn error_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
-    if op.errors.is_empty() {
-        return None;
-    }
-    let error = &names.error;
-    let variants = outcome_variants(&op.errors);
-    let doc = own_docs(&[format!(
-        "The documented error answers of {}, one variant per status.",
-        names.method_link
-    )]);
-    Some(quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
-            #(#variants)*
-        }
-    })
-}
-
-/// The documented success answers, one variant per status; only for more than one success.
-fn response_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
-    if op.successes.len() < 2 {
-        return None;
-    }
-    let response = &names.response;
-    let variants = outcome_variants(&op.successes);
-    let doc = own_docs(&[format!(
-        "The documented success answers of {}, one variant per status.",
-        names.method_link
-    )]);
-    Some(quote! {
-        #doc
-        #[derive(Debug)]
-        pub enum #response {
-            #(#variants)*
-        }
-    })
-}
-
-fn outcome_variants(outcomes: &[Outcome]) -> Vec<TokenStream> {
-    outcomes
-        .iter()
-        .map(|o| {
-            let variant = ident(&o.variant);
-            let mut lines = vec![status_text(o.status)];
-            lines.extend(doc_lines(&o.docs));
-            let doc = own_docs(&lines);
-            match &o.body {
-                ResponseBody::Empty => quote!(#doc #variant,),
-                body => {
-                    let ty = response_body_type(body);
-                    quote!(#doc #variant(#ty),)
-                }
-            }
-        })
-        .collect()
-}
-
-fn response_body_type(body: &ResponseBody) -> TokenStream {
-    match body {
-        ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(ty) => type_tokens(ty, false),
-        ResponseBody::Text => quote!(String),
-        ResponseBody::Binary => quote!(crate::ByteStream),
-    }
-}
-
-fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => format!("Status {code}."),
-        StatusMatch::Range(range) => format!("Any {range}xx status."),
-        StatusMatch::Default => "Any other status (`default`).".to_owned(),
     }
 }

@@ -83,6 +83,7 @@ mod document;
 mod merge;
 mod naming;
 mod page;
+mod schema;
 mod types;
 
 use std::fmt;

@@ -6,93 +6,82 @@ use crate::diagnostic::Diagnostic;
 use crate::reference::{component_names, Catalog, SECTIONS};
 use crate::spec::{Spec, SpecFile};
 use crate::text::short;
-use openapiv3::{OpenAPI, ReferenceOr};
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, ReferenceOr};
 use std::collections::BTreeMap;
 
-/// Merges the documents read (each with the index of its file), reporting conflicts.
+/// Merges the documents read (each with the index of its file); the faults are conflicts
+/// between files.
 pub(super) fn merge(
     files: Vec<SpecFile>,
     documents: Vec<(usize, OpenAPI)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Spec {
-    let mut merged: Option<OpenAPI> = None;
-    let mut operation_files = BTreeMap::new();
-    let mut component_files: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut operation_ids: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
-
+) -> (Spec, Vec<Diagnostic>) {
+    let mut merger = Merger {
+        files: &files,
+        merged: None,
+        operation_files: BTreeMap::new(),
+        component_files: BTreeMap::new(),
+        operation_ids: BTreeMap::new(),
+        faults: Vec::new(),
+    };
     for (file_index, document) in documents {
-        let file = &files[file_index];
-        for (path, item) in &document.paths.paths {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            for (method, operation) in item.iter() {
-                let first_definition = operation_files
-                    .get(&(path.clone(), method.to_owned()))
-                    .copied();
-                if let Some(first) = first_definition {
-                    let first: &SpecFile = &files[first];
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &file.name,
-                            format!(
-                                "`{} {path}` is defined twice; first at {}",
-                                method.to_uppercase(),
-                                first.place_text(&["paths", path, method])
-                            ),
-                        )
-                        .at(file.locate(&["paths", path, method]))
-                        .note(
-                            &first.name,
-                            first.locate(&["paths", path, method]),
-                            "first defined here",
-                        )
-                        .help("keep one definition of each operation"),
-                    );
-                    continue;
-                }
-                operation_files.insert((path.clone(), method.to_owned()), file_index);
-                let Some(id) = &operation.operation_id else {
-                    continue;
-                };
-                let keys = ["paths", path.as_str(), method, "operationId"];
-                if let Some((first_file, first_path, first_method)) = operation_ids.get(id) {
-                    let first = &files[*first_file];
-                    let first_keys = [
-                        "paths",
-                        first_path.as_str(),
-                        first_method.as_str(),
-                        "operationId",
-                    ];
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &file.name,
-                            format!(
-                                "operationId `{}` is used twice; first by `{} {first_path}` at {}",
-                                short(id),
-                                first_method.to_uppercase(),
-                                first.place_text(&first_keys)
-                            ),
-                        )
-                        .at(file.locate_value(&keys))
-                        .note(&first.name, first.locate_value(&first_keys), "first used here")
-                        .help("give each operation its own operationId: the official operation name of the API reference"),
-                    );
-                } else {
-                    operation_ids.insert(id.clone(), (file_index, path.clone(), method.to_owned()));
-                }
-            }
-        }
-        let Some(target) = merged.as_mut() else {
+        merger.add(file_index, document);
+    }
+    let Merger {
+        merged,
+        operation_files,
+        component_files,
+        faults,
+        ..
+    } = merger;
+    // With no document read, the files are still needed for the places of other faults.
+    let document = merged.unwrap_or_else(|| OpenAPI {
+        openapi: String::new(),
+        ..Default::default()
+    });
+    let schema_files = component_files
+        .iter()
+        .filter(|((section, _), _)| section == "schemas")
+        .map(|((_, name), index)| (name.clone(), *index))
+        .collect();
+    let spec = Spec {
+        files,
+        document,
+        operation_files,
+        schema_files,
+        component_files,
+        catalog: Catalog::default(),
+    };
+    (spec, faults)
+}
+
+/// The merge so far.
+struct Merger<'f> {
+    files: &'f [SpecFile],
+    merged: Option<OpenAPI>,
+    /// (path, method) → the file defining the operation.
+    operation_files: BTreeMap<(String, String), usize>,
+    /// (section, name) → the file of the first definition of a component.
+    component_files: BTreeMap<(String, String), usize>,
+    /// operationId → the file, path and method using it first.
+    operation_ids: BTreeMap<String, (usize, String, String)>,
+    faults: Vec<Diagnostic>,
+}
+
+impl Merger<'_> {
+    fn add(&mut self, file_index: usize, document: OpenAPI) {
+        self.register_operations(file_index, &document);
+        let Some(target) = self.merged.as_mut() else {
             if let Some(components) = &document.components {
                 for section in SECTIONS {
                     for name in component_names(components, section) {
-                        component_files.insert((section.to_string(), name.clone()), file_index);
+                        self.component_files
+                            .insert((section.to_string(), name.clone()), file_index);
                     }
                 }
             }
-            merged = Some(document);
-            continue;
+            self.merged = Some(document);
+            return;
         };
         for (path, item) in document.paths.paths {
             match target.paths.paths.get_mut(&path) {
@@ -108,71 +97,200 @@ pub(super) fn merge(
             }
         }
         if let Some(components) = document.components {
-            let target_components = target.components.get_or_insert_with(Default::default);
-            macro_rules! merge_components {
-                ($field:ident, $section:literal) => {
-                    for (name, value) in components.$field {
-                        match target_components.$field.get(&name) {
-                            None => {
-                                component_files.insert(($section.to_owned(), name.clone()), file_index);
-                                target_components.$field.insert(name, value);
-                            }
-                            Some(existing) if same(existing, &value) => {}
-                            Some(_) => {
-                                let keys = ["components", $section, name.as_str()];
-                                let first = component_files
-                                    .get(&($section.to_owned(), name.clone()))
-                                    .map(|i| &files[*i]);
-                                let first_place = first
-                                    .map(|f| format!(" at {}", f.place_text(&keys)))
-                                    .unwrap_or_default();
-                                let mut diagnostic = Diagnostic::new(
-                                    &file.name,
-                                    format!(
-                                        "`components: {}: {}` differs from the definition of the same name{first_place}",
-                                        $section,
-                                        short(&name)
-                                    ),
-                                )
-                                .at(file.locate(&keys))
-                                .help("make both definitions identical, or rename one of them (and its `$ref`s)");
-                                if let Some(first) = first {
-                                    diagnostic = diagnostic.note(&first.name, first.locate(&keys), "first defined here");
-                                }
-                                diagnostics.push(diagnostic);
-                            }
-                        }
-                    }
-                };
-            }
-            merge_components!(schemas, "schemas");
-            merge_components!(responses, "responses");
-            merge_components!(parameters, "parameters");
-            merge_components!(examples, "examples");
-            merge_components!(request_bodies, "requestBodies");
-            merge_components!(headers, "headers");
-            merge_components!(security_schemes, "securitySchemes");
-            merge_components!(links, "links");
-            merge_components!(callbacks, "callbacks");
+            self.merge_components(file_index, components);
         }
     }
-    // With no document read, the files are still needed for the places of other faults.
-    let document = merged.unwrap_or_else(|| OpenAPI {
-        openapi: String::new(),
-        ..Default::default()
-    });
-    let schema_files = component_files
-        .iter()
-        .filter(|((section, _), _)| section == "schemas")
-        .map(|((_, name), index)| (name.clone(), *index))
-        .collect();
-    Spec {
-        files,
-        document,
-        operation_files,
-        schema_files,
-        component_files,
-        catalog: Catalog::default(),
+
+    /// Notes where each operation and operationId of a document is defined; one defined before
+    /// is a fault.
+    fn register_operations(&mut self, file_index: usize, document: &OpenAPI) {
+        for (path, item) in &document.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let key = (path.clone(), method.to_owned());
+                if let Some(first) = self.operation_files.get(&key).copied() {
+                    self.operation_defined_twice(file_index, first, path, method);
+                    continue;
+                }
+                self.operation_files.insert(key, file_index);
+                let Some(id) = &operation.operation_id else {
+                    continue;
+                };
+                if let Some(first) = self.operation_ids.get(id).cloned() {
+                    self.operation_id_used_twice(file_index, first, (path, method), id);
+                } else {
+                    let first = (file_index, path.clone(), method.to_owned());
+                    self.operation_ids.insert(id.clone(), first);
+                }
+            }
+        }
+    }
+
+    fn operation_defined_twice(
+        &mut self,
+        file_index: usize,
+        first: usize,
+        path: &str,
+        method: &str,
+    ) {
+        let file = &self.files[file_index];
+        let first = &self.files[first];
+        self.faults.push(
+            Diagnostic::new(
+                &file.name,
+                format!(
+                    "`{} {path}` is defined twice; first at {}",
+                    method.to_uppercase(),
+                    first.place_text(&["paths", path, method])
+                ),
+            )
+            .at(file.locate(&["paths", path, method]))
+            .note(
+                &first.name,
+                first.locate(&["paths", path, method]),
+                "first defined here",
+            )
+            .help("keep one definition of each operation"),
+        );
+    }
+
+    fn operation_id_used_twice(
+        &mut self,
+        file_index: usize,
+        (first_file, first_path, first_method): (usize, String, String),
+        (path, method): (&str, &str),
+        id: &str,
+    ) {
+        let file = &self.files[file_index];
+        let first = &self.files[first_file];
+        let keys = ["paths", path, method, "operationId"];
+        let first_keys = [
+            "paths",
+            first_path.as_str(),
+            first_method.as_str(),
+            "operationId",
+        ];
+        self.faults.push(
+            Diagnostic::new(
+                &file.name,
+                format!(
+                    "operationId `{}` is used twice; first by `{} {first_path}` at {}",
+                    short(id),
+                    first_method.to_uppercase(),
+                    first.place_text(&first_keys)
+                ),
+            )
+            .at(file.locate_value(&keys))
+            .note(&first.name, first.locate_value(&first_keys), "first used here")
+            .help("give each operation its own operationId: the official operation name of the API reference"),
+        );
+    }
+
+    fn merge_components(&mut self, file_index: usize, components: Components) {
+        let Some(merged) = self.merged.as_mut() else {
+            return;
+        };
+        let mut target = merged.components.take().unwrap_or_default();
+        self.merge_section(
+            file_index,
+            "schemas",
+            &mut target.schemas,
+            components.schemas,
+        );
+        self.merge_section(
+            file_index,
+            "responses",
+            &mut target.responses,
+            components.responses,
+        );
+        self.merge_section(
+            file_index,
+            "parameters",
+            &mut target.parameters,
+            components.parameters,
+        );
+        self.merge_section(
+            file_index,
+            "examples",
+            &mut target.examples,
+            components.examples,
+        );
+        self.merge_section(
+            file_index,
+            "requestBodies",
+            &mut target.request_bodies,
+            components.request_bodies,
+        );
+        self.merge_section(
+            file_index,
+            "headers",
+            &mut target.headers,
+            components.headers,
+        );
+        self.merge_section(
+            file_index,
+            "securitySchemes",
+            &mut target.security_schemes,
+            components.security_schemes,
+        );
+        self.merge_section(file_index, "links", &mut target.links, components.links);
+        self.merge_section(
+            file_index,
+            "callbacks",
+            &mut target.callbacks,
+            components.callbacks,
+        );
+        if let Some(merged) = self.merged.as_mut() {
+            merged.components = Some(target);
+        }
+    }
+
+    /// Adds the components of one section; a name defined before with other contents is a fault.
+    fn merge_section<T: serde::Serialize>(
+        &mut self,
+        file_index: usize,
+        section: &str,
+        target: &mut IndexMap<String, T>,
+        source: IndexMap<String, T>,
+    ) {
+        for (name, value) in source {
+            match target.get(&name) {
+                None => {
+                    self.component_files
+                        .insert((section.to_owned(), name.clone()), file_index);
+                    target.insert(name, value);
+                }
+                Some(existing) if same(existing, &value) => {}
+                Some(_) => self.component_differs(file_index, section, &name),
+            }
+        }
+    }
+
+    fn component_differs(&mut self, file_index: usize, section: &str, name: &str) {
+        let file = &self.files[file_index];
+        let keys = ["components", section, name];
+        let first = self
+            .component_files
+            .get(&(section.to_owned(), name.to_owned()))
+            .map(|i| &self.files[*i]);
+        let first_place = first
+            .map(|f| format!(" at {}", f.place_text(&keys)))
+            .unwrap_or_default();
+        let mut diagnostic = Diagnostic::new(
+            &file.name,
+            format!(
+                "`components: {section}: {}` differs from the definition of the same name{first_place}",
+                short(name)
+            ),
+        )
+        .at(file.locate(&keys))
+        .help("make both definitions identical, or rename one of them (and its `$ref`s)");
+        if let Some(first) = first {
+            diagnostic = diagnostic.note(&first.name, first.locate(&keys), "first defined here");
+        }
+        self.faults.push(diagnostic);
     }
 }
 

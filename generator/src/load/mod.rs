@@ -169,7 +169,8 @@ pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
         }
         references.push((file_index, parsed.references));
     }
-    let mut spec = merge::merge(files, documents, &mut diagnostics);
+    let (mut spec, conflicts) = merge::merge(files, documents);
+    diagnostics.extend(conflicts);
     // References are checked against the components of every file, also those whose document
     // could not be read, so that their faults are reported in the same run.
     for (file_index, references) in references {

@@ -47,30 +47,7 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
             "write an OpenAPI 3.0 document in it: `openapi: 3.0.3`, `info:` and `paths:`",
         )]);
     }
-    if let Some(tree) = &file.tree {
-        if !tree.duplicates.is_empty() {
-            return Err(tree
-                .duplicates
-                .iter()
-                .map(|d| {
-                    Diagnostic::new(
-                        &file.name,
-                        format!(
-                            "the key `{}` is written twice in one mapping",
-                            short(&d.key)
-                        ),
-                    )
-                    .at(Some(file.location(d.second)))
-                    .note(
-                        &file.name,
-                        Some(file.location(d.first)),
-                        "first written here",
-                    )
-                    .help("keep one of them, with the contents of both")
-                })
-                .collect());
-        }
-    }
+    duplicate_keys(file)?;
     let value: Value = match serde_yaml::from_str(&file.text) {
         Ok(value) => value,
         Err(e) => return Err(vec![yaml_error(file, &e)]),
@@ -83,49 +60,7 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
             "a spec file is one OpenAPI 3.0 document: a mapping with `openapi:`, `info:` and `paths:`",
         )]);
     };
-    if let Some(swagger) = mapping.get("swagger") {
-        let version = match swagger {
-            Value::String(s) => format!(" {}", short(s)),
-            Value::Number(n) => format!(" {n}"),
-            _ => String::new(),
-        };
-        return Err(vec![fault(
-            file.locate(&["swagger"]),
-            format!("this is a Swagger{version} document; the generator reads OpenAPI 3.0"),
-            "convert it to OpenAPI 3.0 (`openapi: 3.0.3`, with `components:` for `definitions:`), e.g. with swagger2openapi",
-        )]);
-    }
-    match mapping.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
-        Some(Value::String(v)) if v.starts_with("3.1") => {
-            return Err(vec![fault(
-                file.locate_value(&["openapi"]),
-                format!("OpenAPI {} documents are not supported", short(v)),
-                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`): one `type` per schema, `nullable: true` for null, no `webhooks`",
-            )]);
-        }
-        Some(Value::String(v)) => {
-            return Err(vec![fault(
-                file.locate_value(&["openapi"]),
-                format!("OpenAPI version `{}` is not supported", short(v)),
-                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`)",
-            )]);
-        }
-        Some(other) => {
-            return Err(vec![fault(
-                file.locate_value(&["openapi"]),
-                format!("`openapi` must be a version in quotes, not {}", describe(other)),
-                "write `openapi: 3.0.3` (a bare `3.0` is read as a number; quote it: `openapi: '3.0'`)",
-            )]);
-        }
-        None => {
-            return Err(vec![fault(
-                file.locate(&[]).or(Some(file.start())),
-                "the document has no `openapi` version".to_owned(),
-                "start it with `openapi: 3.0.3`",
-            )]);
-        }
-    }
+    check_version(file, mapping).map_err(|fault| vec![fault])?;
     if let Some(found) = too_deep(&value) {
         return Err(vec![fault(
             file.locate_path(&found, At::Key),
@@ -156,6 +91,87 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
             .collect());
     }
     Ok(value)
+}
+
+/// Keys written twice in one mapping, each a fault (serde_yaml would keep one silently).
+fn duplicate_keys(file: &SpecFile) -> Result<(), Vec<Diagnostic>> {
+    let Some(tree) = &file.tree else {
+        return Ok(());
+    };
+    if tree.duplicates.is_empty() {
+        return Ok(());
+    }
+    Err(tree
+        .duplicates
+        .iter()
+        .map(|d| {
+            Diagnostic::new(
+                &file.name,
+                format!(
+                    "the key `{}` is written twice in one mapping",
+                    short(&d.key)
+                ),
+            )
+            .at(Some(file.location(d.second)))
+            .note(
+                &file.name,
+                Some(file.location(d.first)),
+                "first written here",
+            )
+            .help("keep one of them, with the contents of both")
+        })
+        .collect())
+}
+
+/// The document must say it is OpenAPI 3.0 (not Swagger 2, not OpenAPI 3.1).
+fn check_version(file: &SpecFile, mapping: &serde_yaml::Mapping) -> Result<(), Diagnostic> {
+    let fault = |location: Option<Location>, message: String, help: &str| {
+        Diagnostic::new(&file.name, message).at(location).help(help)
+    };
+    if let Some(swagger) = mapping.get("swagger") {
+        let version = match swagger {
+            Value::String(s) => format!(" {}", short(s)),
+            Value::Number(n) => format!(" {n}"),
+            _ => String::new(),
+        };
+        return Err(fault(
+            file.locate(&["swagger"]),
+            format!("this is a Swagger{version} document; the generator reads OpenAPI 3.0"),
+            "convert it to OpenAPI 3.0 (`openapi: 3.0.3`, with `components:` for `definitions:`), e.g. with swagger2openapi",
+        ));
+    }
+    match mapping.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
+        Some(Value::String(v)) if v.starts_with("3.1") => {
+            return Err(fault(
+                file.locate_value(&["openapi"]),
+                format!("OpenAPI {} documents are not supported", short(v)),
+                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`): one `type` per schema, `nullable: true` for null, no `webhooks`",
+            ));
+        }
+        Some(Value::String(v)) => {
+            return Err(fault(
+                file.locate_value(&["openapi"]),
+                format!("OpenAPI version `{}` is not supported", short(v)),
+                "write the document as OpenAPI 3.0 (`openapi: 3.0.3`)",
+            ));
+        }
+        Some(other) => {
+            return Err(fault(
+                file.locate_value(&["openapi"]),
+                format!("`openapi` must be a version in quotes, not {}", describe(other)),
+                "write `openapi: 3.0.3` (a bare `3.0` is read as a number; quote it: `openapi: '3.0'`)",
+            ));
+        }
+        None => {
+            return Err(fault(
+                file.locate(&[]).or(Some(file.start())),
+                "the document has no `openapi` version".to_owned(),
+                "start it with `openapi: 3.0.3`",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a document whose shape was checked into openapiv3's types.
