@@ -8,7 +8,7 @@
 //! This module only reads what the cell says; [`super::emit`] applies it to a schema of the field's
 //! type (and reports what does not fit that type).
 
-use super::page::{err, Line};
+use super::lines::{err, Line};
 use super::ImportError;
 
 /// Description text: paragraphs and bullet items.

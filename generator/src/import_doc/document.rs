@@ -8,8 +8,9 @@ use serde_yaml::{Mapping, Value};
 
 use super::conventions::{self, map, s};
 use super::describe::Text;
+use super::lines::{err, Example, Row, Status, Table, TableKind};
 use super::naming;
-use super::page::{err, path_params, Example, Page, Status, Table, TableKind};
+use super::page::{path_params, Page};
 use super::schema::{body_schema, field_schema, media, object_schema, Place, Ref};
 use super::types::{FieldType, Prim};
 use super::{ImportError, ImportOptions};
@@ -442,11 +443,7 @@ impl Transcription<'_, '_> {
 }
 
 /// A row of the Path Parameters table must name a parameter of the URI and be mandatory.
-fn check_path_row(
-    page: &Page<'_>,
-    declared: &[&str],
-    row: &super::page::Row<'_>,
-) -> Result<(), ImportError> {
+fn check_path_row(page: &Page<'_>, declared: &[&str], row: &Row<'_>) -> Result<(), ImportError> {
     if !declared.contains(&row.name) {
         return Err(err(
             row.line,

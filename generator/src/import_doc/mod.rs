@@ -80,10 +80,13 @@
 mod conventions;
 mod describe;
 mod document;
+mod lines;
 mod merge;
 mod naming;
 mod page;
 mod schema;
+mod sections;
+mod tables;
 mod types;
 
 use std::fmt;

@@ -8,8 +8,8 @@ use serde_yaml::{Mapping, Number, Value};
 
 use super::conventions::{map, s};
 use super::describe::{self, Bounds, Facts, OnLine, Text, Values};
+use super::lines::{err, Example, Row, Table};
 use super::naming;
-use super::page::{err, Example, Row, Table};
 use super::types::{FieldType, Prim};
 use super::ImportError;
 

@@ -60,7 +60,7 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
             "a spec file is one OpenAPI 3.0 document: a mapping with `openapi:`, `info:` and `paths:`",
         )]);
     };
-    check_version(file, mapping).map_err(|fault| vec![fault])?;
+    check_version(file, mapping).map_err(|fault| vec![*fault])?;
     if let Some(found) = too_deep(&value) {
         return Err(vec![fault(
             file.locate_path(&found, At::Key),
@@ -124,9 +124,9 @@ fn duplicate_keys(file: &SpecFile) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// The document must say it is OpenAPI 3.0 (not Swagger 2, not OpenAPI 3.1).
-fn check_version(file: &SpecFile, mapping: &serde_yaml::Mapping) -> Result<(), Diagnostic> {
+fn check_version(file: &SpecFile, mapping: &serde_yaml::Mapping) -> Result<(), Box<Diagnostic>> {
     let fault = |location: Option<Location>, message: String, help: &str| {
-        Diagnostic::new(&file.name, message).at(location).help(help)
+        Box::new(Diagnostic::new(&file.name, message).at(location).help(help))
     };
     if let Some(swagger) = mapping.get("swagger") {
         let version = match swagger {

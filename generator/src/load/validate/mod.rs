@@ -118,47 +118,7 @@ impl Checker {
         }
         match shape {
             Shape::Any => self.any(value),
-            Shape::Str => {
-                if !value.is_string() {
-                    let key = self.last_key();
-                    let help = match value {
-                        Value::Number(n) => format!("quote it to make it text: `{key}: '{n}'`"),
-                        Value::Bool(b) => format!("quote it to make it text: `{key}: '{b}'`"),
-                        _ => format!("write text after `{key}:`"),
-                    };
-                    self.mismatch(value, "text", help);
-                }
-            }
-            Shape::Bool => {
-                if !value.is_bool() {
-                    let key = self.last_key();
-                    self.mismatch(
-                        value,
-                        "true or false",
-                        format!("write `{key}: true` or `{key}: false`"),
-                    );
-                }
-            }
-            Shape::Num => {
-                if !value.is_number() {
-                    let key = self.last_key();
-                    self.mismatch(
-                        value,
-                        "a number",
-                        format!("write a number without quotes, e.g. `{key}: 10`"),
-                    );
-                }
-            }
-            Shape::Count => {
-                if value.as_u64().is_none() {
-                    let key = self.last_key();
-                    self.mismatch(
-                        value,
-                        "a whole number (0 or more)",
-                        format!("write a whole number without quotes, e.g. `{key}: 10`"),
-                    );
-                }
-            }
+            Shape::Str | Shape::Bool | Shape::Num | Shape::Count => self.scalar(value, shape),
             Shape::Unsupported(what, help) => self.fault(At::Key, what, help),
             Shape::List(item) => {
                 let Value::Sequence(items) = value else {
@@ -195,43 +155,77 @@ impl Checker {
                 };
                 self.object(map, obj);
             }
-            Shape::RefOr(obj) => {
-                let Some(map) = self.mapping(value, noun(obj)) else {
-                    return;
-                };
-                match map.get("$ref") {
-                    Some(Value::String(target)) => {
-                        if let Some(kind) = kind_of(obj) {
-                            let mut path = self.path.clone();
-                            path.push("$ref".to_owned());
-                            self.references.push(Reference {
-                                path,
-                                target: target.clone(),
-                                kind,
-                            });
-                        }
-                        if obj == Obj::PathItem {
-                            self.fault_at(
-                                "$ref",
-                                At::Key,
-                                "a path item given by `$ref` is not supported",
-                                "write the path item's operations in place",
-                            );
-                        }
-                    }
-                    Some(other) => {
-                        let other = other.clone();
-                        self.path.push("$ref".to_owned());
-                        self.mismatch(
-                            &other,
-                            "text",
-                            "write the reference as text, e.g. `$ref: '#/components/schemas/Name'`",
-                        );
-                        self.path.pop();
-                    }
-                    None => self.object(map, obj),
+            Shape::RefOr(obj) => self.ref_or(value, obj),
+        }
+    }
+
+    /// A `$ref` (noted with the kind of component it must point to) or the object in place.
+    fn ref_or(&mut self, value: &Value, obj: Obj) {
+        let Some(map) = self.mapping(value, noun(obj)) else {
+            return;
+        };
+        match map.get("$ref") {
+            Some(Value::String(target)) => {
+                if let Some(kind) = kind_of(obj) {
+                    let mut path = self.path.clone();
+                    path.push("$ref".to_owned());
+                    self.references.push(Reference {
+                        path,
+                        target: target.clone(),
+                        kind,
+                    });
+                }
+                if obj == Obj::PathItem {
+                    self.fault_at(
+                        "$ref",
+                        At::Key,
+                        "a path item given by `$ref` is not supported",
+                        "write the path item's operations in place",
+                    );
                 }
             }
+            Some(other) => {
+                let other = other.clone();
+                self.path.push("$ref".to_owned());
+                self.mismatch(
+                    &other,
+                    "text",
+                    "write the reference as text, e.g. `$ref: '#/components/schemas/Name'`",
+                );
+                self.path.pop();
+            }
+            None => self.object(map, obj),
+        }
+    }
+
+    /// Text, a boolean, a number or a count, each with how to write it when it is not.
+    fn scalar(&mut self, value: &Value, shape: Shape) {
+        let key = self.last_key();
+        match shape {
+            Shape::Str if !value.is_string() => {
+                let help = match value {
+                    Value::Number(n) => format!("quote it to make it text: `{key}: '{n}'`"),
+                    Value::Bool(b) => format!("quote it to make it text: `{key}: '{b}'`"),
+                    _ => format!("write text after `{key}:`"),
+                };
+                self.mismatch(value, "text", help);
+            }
+            Shape::Bool if !value.is_bool() => self.mismatch(
+                value,
+                "true or false",
+                format!("write `{key}: true` or `{key}: false`"),
+            ),
+            Shape::Num if !value.is_number() => self.mismatch(
+                value,
+                "a number",
+                format!("write a number without quotes, e.g. `{key}: 10`"),
+            ),
+            Shape::Count if value.as_u64().is_none() => self.mismatch(
+                value,
+                "a whole number (0 or more)",
+                format!("write a whole number without quotes, e.g. `{key}: 10`"),
+            ),
+            _ => {}
         }
     }
 
