@@ -13,8 +13,8 @@ pub(super) fn operations_module(operations: &[Operation]) -> TokenStream {
     let items = operations.iter().map(operation_items);
     quote! {
         /// One request builder per operation: set optional parameters, then `.await` it (or call
-        /// `send`). The builders are made by the methods of [`Client`](crate::Client),
-        /// [`ProjectClient`](crate::ProjectClient) and [`WorkspaceClient`](crate::WorkspaceClient).
+        /// `send`). The builders are made by the methods of [`Client`], [`ProjectClient`] and
+        /// [`WorkspaceClient`].
         pub mod operations {
             #[allow(unused_imports)]
             use crate::types;

@@ -5,7 +5,7 @@
 //! * Min/max: free text followed by `Minimum: N`, `Maximum: N`, `Default: X`,
 //!   `Enumeration values:` + bullets, `Array Length: A - B` lines.
 //!
-//! This module only reads what the cell says; [`super::emit`] applies it to a schema of the field's
+//! This module only reads what the cell says; [`super::schema`] applies it to a schema of the field's
 //! type (and reports what does not fit that type).
 
 use super::lines::{err, Line};

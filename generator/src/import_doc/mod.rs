@@ -12,7 +12,7 @@
 //!   → `summary` and `info.title`. The text under **Function** → `description`.
 //! * **URI**: the line after `URI` is `METHOD /path`. A query string after `?` is dropped (the
 //!   Query Parameters table describes those parameters).
-//! * **Tables** `Table N <title>`, each with the header `Parameter`, [`Mandatory`,] `Type`,
+//! * **Tables** `Table N <title>`, each with the header `Parameter`, \[`Mandatory`,\] `Type`,
 //!   `Description`, then one row per parameter: the name, `Yes`/`No` when the table has a
 //!   Mandatory column, the type, then the description lines up to the next row. Titles:
 //!   `Path Parameters`, `Query Parameters`, `Request header parameters`, `FormData parameters`,

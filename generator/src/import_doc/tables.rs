@@ -184,7 +184,7 @@ fn unknown_type(cell: Line<'_>, name: &str) -> ImportError {
     )
 }
 
-/// Splits a table's cells into rows. A row is `name`, [`Yes`|`No`], `type`, description lines.
+/// Splits a table's cells into rows. A row is `name`, \[`Yes`|`No`\], `type`, description lines.
 fn split_rows<'a>(cells: &[Line<'a>], has_mandatory: bool) -> Result<Vec<Row<'a>>, ImportError> {
     let type_offset = if has_mandatory { 2 } else { 1 };
     let starts_row = |i: usize| -> bool {

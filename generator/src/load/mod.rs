@@ -3,10 +3,9 @@
 //!
 //! Each file is read twice: by serde_yaml, for the document the generator uses, and by a
 //! position-keeping YAML reader ([`crate::yaml`]), so that every fault is reported at its line and
-//! column. Before the document is read into openapiv3's types, [`crate::validate`] checks its
+//! column. Before the document is read into openapiv3's types, [`validate`] checks its
 //! shape, so that a wrong field is reported where it is written rather than as "data did not match
 //! any variant of untagged enum". Every fault of every file is reported at once.
-
 //!
 //! The steps, one module each: [`read`] (one file: YAML, version, shape via [`validate`], and
 //! openapiv3's types) and [`merge`] (the documents into one, each operation and component
