@@ -24,6 +24,7 @@ pub(crate) struct Page<'a> {
     pub last_line: usize,
 }
 
+/// Reads a page: title, preamble (the Function text), URI, tables, then the sections after them.
 pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
     let lines = non_blank_lines(text);
     let last_line = text.lines().count();
@@ -32,8 +33,30 @@ pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
         pos: 0,
         last_line,
     };
+    let title = read_title(&mut cur)?;
+    let function = read_preamble(&mut cur)?;
+    let (method, path, uri) = read_uri(&mut cur)?;
+    let tables = parse_tables(&mut cur)?;
+    let mut page = Page {
+        title: title.text,
+        title_line: title.no,
+        function,
+        method: method.to_ascii_lowercase(),
+        path: path.to_string(),
+        uri_line: uri.no,
+        tables,
+        request_examples: Vec::new(),
+        response_examples: Vec::new(),
+        statuses: Vec::new(),
+        status_heading: None,
+        last_line,
+    };
+    read_sections(&mut cur, &mut page)?;
+    Ok(page)
+}
 
-    // Title, after the optional breadcrumb and "Updated on" lines.
+/// The title, after the optional breadcrumb and "Updated on" lines.
+fn read_title<'a>(cur: &mut Cursor<'a>) -> Result<Line<'a>, ImportError> {
     while let Some(l) = cur.peek() {
         if l.text.starts_with("Help Center") || l.text.starts_with("Updated on") {
             cur.pos += 1;
@@ -55,7 +78,11 @@ pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
     }
     cur.pos += 1;
 
-    // Preamble: Function text, Calling Method, anything else up to URI.
+    Ok(title)
+}
+
+/// The preamble up to `URI`: the Function text (kept), Calling Method and the like (skipped).
+fn read_preamble<'a>(cur: &mut Cursor<'a>) -> Result<Vec<Line<'a>>, ImportError> {
     let mut function = Vec::new();
     let mut in_function = false;
     loop {
@@ -98,6 +125,11 @@ pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
         }
         cur.pos += 1;
     }
+    Ok(function)
+}
+
+/// The method and path on the line after `URI` (a query string dropped), and that line.
+fn read_uri<'a>(cur: &mut Cursor<'a>) -> Result<(&'a str, &'a str, Line<'a>), ImportError> {
     let uri_heading = cur.peek().map_or(1, |l| l.no);
     cur.pos += 1;
     let uri = cur.peek().ok_or_else(|| {
@@ -120,44 +152,31 @@ pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
     check_path_template(path, uri.no)?;
     cur.pos += 1;
 
-    let tables = parse_tables(&mut cur)?;
+    Ok((method, path, uri))
+}
 
-    let mut page = Page {
-        title: title.text,
-        title_line: title.no,
-        function,
-        method: method.to_ascii_lowercase(),
-        path: path.to_string(),
-        uri_line: uri.no,
-        tables,
-        request_examples: Vec::new(),
-        response_examples: Vec::new(),
-        statuses: Vec::new(),
-        status_heading: None,
-        last_line,
-    };
-
-    // Sections after the tables.
+/// The sections after the tables: examples, status codes, and the error-code footer.
+fn read_sections(cur: &mut Cursor<'_>, page: &mut Page<'_>) -> Result<(), ImportError> {
     while let Some(l) = cur.peek() {
         cur.pos += 1;
         match l.text {
             "Example Requests" => {
-                let body = take_section(&mut cur);
+                let body = take_section(cur);
                 page.request_examples = parse_examples(&body, l.no)?;
             }
             "Example Responses" => {
-                let body = take_section(&mut cur);
+                let body = take_section(cur);
                 page.response_examples = parse_response_examples(&body)?;
             }
             "SDK Sample Code" => {
-                take_section(&mut cur);
+                take_section(cur);
             }
             "Status Codes" => {
                 if page.status_heading.is_some() {
                     return Err(err(l.no, "expected one `Status Codes` section; this is a second one"));
                 }
                 page.status_heading = Some(l.no);
-                let body = take_section(&mut cur);
+                let body = take_section(cur);
                 page.statuses = parse_status_codes(&body, l.no)?;
             }
             "Error Codes" => {
@@ -172,7 +191,7 @@ pub(crate) fn parse(text: &str) -> Result<Page<'_>, ImportError> {
             }
         }
     }
-    Ok(page)
+    Ok(())
 }
 
 /// Lines up to the next section heading.

@@ -9,7 +9,9 @@
 //!
 //! Not part of the generator library: this file is a module of the `fuzz-specs` binary, and the
 //! test `tests/fuzz.rs` includes it too. It uses only the library's public `Config` (and its
-//! hidden `render_unguarded`, which lets a panic through to be caught here).
+//! hidden `render_unguarded`, which lets a panic through to be caught here). It is longer than
+//! the generator's modules because it is one concern (mutating specs and judging what the
+//! generator makes of them) that the test includes whole, by one `#[path]`.
 
 use serde_yaml::Value;
 use std::cell::RefCell;
