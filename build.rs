@@ -35,14 +35,14 @@ fn main() {
     };
     println!("cargo::rustc-check-cfg=cfg(secmaster_generated_in_out_dir)");
     let generated = PathBuf::from("generated");
-    if let Err(e) = generator::write::write_all(&generated, &files) {
+    if let Err(e) = generator::write_all(&generated, &files) {
         let out_dir = PathBuf::from(
             std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR for build scripts"),
         );
         println!(
             "cargo:warning=cannot write generated/ ({e}); using a fresh copy in OUT_DIR instead"
         );
-        if let Err(e) = generator::write::write_all(&out_dir, &files) {
+        if let Err(e) = generator::write_all(&out_dir, &files) {
             eprintln!(
                 "cannot write the generated client to {}: {e}",
                 out_dir.display()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the client once per fixture spec (each alone in spec/ of a scratch copy of the crate) and
 # runs clippy with -D warnings on it: proof that what the generator accepts compiles cleanly.
-# usage: scripts/build-fixtures.sh [FIXTURE.yaml ...]   (default: tests/fixtures/specs/*.yaml)
+# usage: scripts/build-fixtures.sh [FIXTURE.yaml ...]   (default: generator/tests/fixtures/specs/*.yaml)
 #        scripts/build-fixtures.sh --alongside FILE.yaml ... (each file added to the real spec/ instead)
 #        scripts/build-fixtures.sh --pages PAGE.txt ...     (each page transcribed by import-doc first)
 set -euo pipefail
@@ -27,7 +27,7 @@ if ((pages)); then
   done
   fixtures=("${transcribed[@]}")
 fi
-[[ ${#fixtures[@]} -gt 0 ]] || fixtures=("$root"/tests/fixtures/specs/*.yaml)
+[[ ${#fixtures[@]} -gt 0 ]] || fixtures=("$root"/generator/tests/fixtures/specs/*.yaml)
 mkdir -p "$scratch/crate"
 tar -C "$root" --exclude=./target --exclude=./.git -cf - . | tar -C "$scratch/crate" -xf -
 crate="$scratch/crate"

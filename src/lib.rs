@@ -46,13 +46,6 @@ pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;
 
-// removed when the generator emits crate::call
-mod runtime {
-    // Unused once the generated code names `crate::call` itself.
-    #[allow(unused_imports)]
-    pub(crate) use crate::call::*;
-}
-
 // The generated operations and types: `generated/secmaster.rs`, or a fresh copy in OUT_DIR when
 // the source tree is read-only (see build.rs).
 #[cfg(not(secmaster_generated_in_out_dir))]

@@ -55,11 +55,14 @@ const HTTP_METHODS: &[&str] = &[
 const MAX_SPEC_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 impl Coverage {
-    /// Measures the spec files `files` (YAML) against the official list.
-    pub fn of_files(files: &[PathBuf]) -> Result<Coverage, CoverageError> {
+    /// Measures spec files against the official list: each path a YAML file, or a folder whose
+    /// `.yaml`/`.yml` files are read.
+    pub fn of_paths(paths: &[PathBuf]) -> Result<Coverage, CoverageError> {
         let mut declared = Vec::new();
-        for file in files {
-            declared.extend(declared_operations(file)?);
+        for path in paths {
+            for file in spec_files(path)? {
+                declared.extend(declared_operations(&file)?);
+            }
         }
         Ok(Coverage::of_declared(&declared))
     }
@@ -189,6 +192,21 @@ fn placeholders_blanked(path: &str) -> String {
     out
 }
 
+/// `path` itself, or the YAML files of the folder `path`, sorted by name.
+fn spec_files(path: &Path) -> Result<Vec<PathBuf>, CoverageError> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| CoverageError(format!("cannot read the folder {}: {e}", path.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 fn declared_operations(file: &Path) -> Result<Vec<Declared>, CoverageError> {
     let name = file.display().to_string();
     let size = std::fs::metadata(file)
@@ -311,7 +329,7 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: v1}\npaths:\n  /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search:\n    parameters: []\n    post: {operationId: ListAlerts}\n",
         )
         .unwrap();
-        let coverage = Coverage::of_files(&[file]).unwrap();
+        let coverage = Coverage::of_paths(&[file]).unwrap();
         assert_eq!(coverage.present(), 1);
     }
 
@@ -320,7 +338,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("broken.yaml");
         std::fs::write(&file, "paths: [unclosed").unwrap();
-        let error = Coverage::of_files(&[file]).unwrap_err().to_string();
+        let error = Coverage::of_paths(&[file]).unwrap_err().to_string();
         assert!(error.contains("broken.yaml: not YAML"), "{error}");
     }
 

@@ -17,9 +17,6 @@
 //! - a line continuing a list item or a quote is indented or marked as such
 //!   (`clippy::doc_lazy_continuation`).
 
-/// The sentence the emitter adds to a method's docs, linking to its request builder: kept as a link.
-const BUILDER_LINK_PREFIX: &str = "Optional parameters are set on the returned [`";
-
 /// HTML elements a description may use as they are, when all its tags are balanced.
 const KNOWN_ELEMENTS: &[&str] = &[
     "a",
@@ -121,10 +118,6 @@ pub fn doc_lines(lines: &[String]) -> Vec<String> {
             out.push(String::new());
             continue;
         }
-        if is_builder_link(line) {
-            out.push(line.clone());
-            continue;
-        }
         let mut prefix = String::new();
         let mut body = line.as_str();
         if let Some(width) = list_marker_width(line) {
@@ -162,6 +155,31 @@ pub fn doc_lines(lines: &[String]) -> Vec<String> {
         result.push("(No description.)".to_owned());
     }
     result
+}
+
+/// One line of text from the spec, to be written inside a sentence of the generator: made safe
+/// as [`doc_lines`] makes a line outside code blocks.
+pub fn inline_text(text: &str) -> String {
+    let cleaned = clean_characters(text).trim().to_owned();
+    let keep_html = html_is_balanced(std::slice::from_ref(&cleaned));
+    inline(&cleaned, keep_html)
+}
+
+/// Text from the spec (a path, an operationId, an enum value) as an inline code span: control
+/// characters removed, and delimited by more backticks than it contains in a row, so that it
+/// cannot end the span early.
+pub fn code_span(text: &str) -> String {
+    let cleaned = clean_characters(text);
+    if cleaned.is_empty() {
+        // An empty code span cannot be written; two escaped backticks show the empty text.
+        return "\\`\\`".to_owned();
+    }
+    let longest_run = cleaned.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest_run == 0 {
+        return format!("`{cleaned}`");
+    }
+    let fence = "`".repeat(longest_run + 1);
+    format!("{fence} {cleaned} {fence}")
 }
 
 /// `lines` with a closing fence added when they leave a fenced code block open.
@@ -214,14 +232,6 @@ fn opening_fence(line: &str) -> Option<(char, usize)> {
 fn is_closing_fence(line: &str, fence_char: char, fence_len: usize) -> bool {
     let len = line.chars().take_while(|c| *c == fence_char).count();
     len >= fence_len && line[len * fence_char.len_utf8()..].trim().is_empty()
-}
-
-fn is_builder_link(line: &str) -> bool {
-    line.strip_prefix(BUILDER_LINK_PREFIX)
-        .and_then(|rest| rest.strip_suffix("`]."))
-        .is_some_and(|name| {
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
 }
 
 /// Width of a list marker and the space after it (`- `, `* `, `+ `, `1. `, `2) `).
@@ -552,9 +562,22 @@ mod tests {
         assert_eq!(close_fences(lines("```\nx\n```")), ["```", "x", "```"]);
     }
 
+    /// The generator's own link to a request builder is written as it is, never through
+    /// `doc_lines` (the snapshots show it); a description that reads like it is escaped as any.
     #[test]
-    fn keeps_the_builder_link() {
+    fn a_description_cannot_pass_for_the_builder_link() {
         let line = "Optional parameters are set on the returned [`ListWorkflowsRequest`].";
-        assert_eq!(doc(line), [line]);
+        assert_eq!(
+            doc(line),
+            ["Optional parameters are set on the returned \\[`ListWorkflowsRequest`\\]."]
+        );
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code_span("GET /v1/x"), "`GET /v1/x`");
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+        assert_eq!(code_span("a\u{202E}b\n"), "`ab `");
+        assert_eq!(code_span(""), "\\`\\`");
     }
 }

@@ -1,16 +1,33 @@
 //! Generates the SecMaster client from OpenAPI 3.0 documents.
 //!
-//! The pipeline, one module per stage, data flowing one way:
-//! [`load`] (YAML files → one merged OpenAPI document, with source places) →
-//! [`model`] (resolved, validated, named operations and types) →
-//! [`emit`] (Rust tokens) → [`mod@write`] (formatted text, compared and written atomically).
+//! # Public API
+//!
+//! As small as prost-build's; everything else is private:
+//!
+//! - [`Config`]: what to generate from (spec folders and files) and where to; its calls
+//!   [`Config::render`] (the output files, nothing written), [`Config::generate`] (render and
+//!   write what changed) and [`Config::check`] (the output files that are stale);
+//! - [`write_all`]: writes rendered files atomically, only those whose content changed (what the
+//!   build script calls, with a fallback folder), with [`OutputFile`] and [`WriteOutcome`];
+//! - [`Error`], and [`Diagnostics`] (each a [`Diagnostic`] with its [`Location`] and [`Note`]s):
+//!   every fault of the spec, placed and with how to mend it;
+//! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
+//!   (`generator import-doc`).
+//!
+//! # Pipeline
+//!
+//! One module per stage, data flowing one way: `load` (YAML files → one merged OpenAPI document
+//! with the places of its keys: reading, shape checks and merging, each a module of its own) →
+//! `model` (resolved, validated, named operations and types) → `emit` (Rust tokens, one function
+//! per item) → `write` (formatted text, compared and written atomically). The stages share a
+//! vocabulary that lives in modules of its own, and none imports from a sibling: `spec` (the
+//! loaded spec and its places), `place` (which part of a key a fault points at), `reference` (the
+//! kinds of components, `$ref`s and their faults), `text` (short values, described values, edit
+//! distance), `names` (Rust identifiers), `diagnostic` (faults and how they are shown), `yaml`
+//! (where each key is written) and `doc_text` (spec text made safe for rustdoc).
 //!
 //! Faults in the spec are reported all at once, each at its line and column with an excerpt of
-//! the source and how to mend it ([`diagnostic`]): [`yaml`] keeps the places of keys and values,
-//! [`validate`] checks the shape of each document before openapiv3 reads it, and the loader and
-//! the model check references, names and what the client supports. On any fault nothing is
-//! written. Descriptions become doc comments through [`doc_text`], which keeps whatever they
-//! contain from breaking rustdoc, clippy or doc tests.
+//! the source and how to mend it; on any fault nothing is written.
 //!
 //! ```no_run
 //! // In a build script or a tool:
@@ -26,30 +43,30 @@
 //! ```
 
 pub mod coverage;
-pub mod diagnostic;
-pub mod doc_text;
-pub mod emit;
-#[doc(hidden)]
-pub mod fuzz;
+mod diagnostic;
+mod doc_text;
+mod emit;
 pub mod import_doc;
-pub mod load;
-pub mod model;
-pub mod names;
+mod load;
+mod model;
+mod names;
 mod official;
-pub mod reference;
-pub mod validate;
-pub mod write;
-pub mod yaml;
+mod place;
+mod reference;
+mod spec;
+mod text;
+mod write;
+mod yaml;
 
 pub use coverage::Coverage;
-pub use diagnostic::{Diagnostic, Diagnostics};
-pub use write::{OutputFile, WriteOutcome};
+pub use diagnostic::{Diagnostic, Diagnostics, Location, Note};
+pub use write::{write_all, OutputFile, WriteOutcome};
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Name of the generated file inside the output folder.
-pub const OUTPUT_FILE: &str = "secmaster.rs";
+const OUTPUT_FILE: &str = "secmaster.rs";
 
 /// What to generate from, and where to.
 #[derive(Debug, Clone, Default)]
@@ -139,7 +156,7 @@ impl Config {
     }
 
     /// The spec files this configuration reads, in order.
-    pub fn inputs(&self) -> Result<Vec<PathBuf>, Error> {
+    fn inputs(&self) -> Result<Vec<PathBuf>, Error> {
         let mut files = Vec::new();
         for dir in &self.spec_dirs {
             files.extend(load::spec_files_in(dir)?);
@@ -174,7 +191,9 @@ impl Config {
         }
     }
 
-    /// [`Config::render`] without turning a panic into an error: what the fuzz tests run.
+    /// [`Config::render`] without turning a panic into an error: what the fuzzer runs (it catches
+    /// panics itself, to report them as crashes). Not for other uses.
+    #[doc(hidden)]
     pub fn render_unguarded(&self) -> Result<Vec<OutputFile>, Error> {
         let inputs = self.inputs()?;
         let names: Vec<String> = inputs.iter().map(|p| load::display_name(p)).collect();
@@ -229,21 +248,10 @@ impl Config {
 }
 
 /// Renders a built model to output files.
-pub fn render_api(api: &model::Api) -> Result<Vec<OutputFile>, Error> {
+fn render_api(api: &model::Api) -> Result<Vec<OutputFile>, Error> {
     let contents = write::format(emit::file(api), &api.sources).map_err(Error::Internal)?;
     Ok(vec![OutputFile {
         name: OUTPUT_FILE.to_owned(),
         contents,
     }])
-}
-
-/// Generates from the spec files under `spec_dir` into `out_dir`: what a build script calls.
-pub fn generate(
-    spec_dir: impl AsRef<Path>,
-    out_dir: impl AsRef<Path>,
-) -> Result<Vec<(PathBuf, WriteOutcome)>, Error> {
-    Config::new()
-        .spec_dir(spec_dir.as_ref())
-        .out_dir(out_dir.as_ref())
-        .generate()
 }

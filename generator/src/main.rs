@@ -167,21 +167,7 @@ fn coverage(raw: &[String]) -> ExitCode {
     if specs.is_empty() {
         specs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"));
     }
-    let mut files = Vec::new();
-    for spec in specs {
-        if spec.is_dir() {
-            match generator::load::spec_files_in(&spec) {
-                Ok(found) => files.extend(found),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        } else {
-            files.push(spec);
-        }
-    }
-    match generator::Coverage::of_files(&files) {
+    match generator::Coverage::of_paths(&specs) {
         Ok(coverage) => {
             print!("{}", coverage.report(list_missing));
             if require_complete && !coverage.is_complete() {

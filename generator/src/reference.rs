@@ -1,4 +1,5 @@
-//! References: which components the spec files define, and what is wrong with a `$ref`.
+//! References: the kinds of components, the `$ref`s found in a document, which components the
+//! spec files define, and what is wrong with a `$ref`.
 //!
 //! Every spec file is merged into one component namespace, so `#/components/schemas/Name` finds
 //! `Name` in whichever file defines it. A family file may also name the file explicitly, as
@@ -9,9 +10,81 @@
 //! and the model judge references with the same [`Catalog`], so both report a fault with the same
 //! words (and the model's report of a fault the loader found is dropped as a repeat).
 
-use crate::validate::{self, Kind};
+use crate::text::{edit_distance, short};
 use openapiv3::Components;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The kinds of reusable objects, as named under `components`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Schema,
+    Response,
+    Parameter,
+    Example,
+    RequestBody,
+    Header,
+    SecurityScheme,
+    Link,
+    PathItem,
+}
+
+impl Kind {
+    /// The section of `components` holding this kind.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Schema => "schemas",
+            Kind::Response => "responses",
+            Kind::Parameter => "parameters",
+            Kind::Example => "examples",
+            Kind::RequestBody => "requestBodies",
+            Kind::Header => "headers",
+            Kind::SecurityScheme => "securitySchemes",
+            Kind::Link => "links",
+            Kind::PathItem => "pathItems",
+        }
+    }
+
+    /// The kind in prose.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Schema => "schema",
+            Kind::Response => "response",
+            Kind::Parameter => "parameter",
+            Kind::Example => "example",
+            Kind::RequestBody => "request body",
+            Kind::Header => "header",
+            Kind::SecurityScheme => "security scheme",
+            Kind::Link => "link",
+            Kind::PathItem => "path item",
+        }
+    }
+
+    /// The kind whose `components` section is `section`.
+    pub fn of_section(section: &str) -> Option<Kind> {
+        [
+            Kind::Schema,
+            Kind::Response,
+            Kind::Parameter,
+            Kind::Example,
+            Kind::RequestBody,
+            Kind::Header,
+            Kind::SecurityScheme,
+            Kind::Link,
+        ]
+        .into_iter()
+        .find(|k| k.section() == section)
+    }
+}
+
+/// A `$ref` found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// Path to the `$ref` key's value.
+    pub path: Vec<String>,
+    pub target: String,
+    /// What the place of the reference expects.
+    pub kind: Kind,
+}
 
 /// The sections of `components`, in the order OpenAPI lists them.
 pub const SECTIONS: &[&str] = &[
@@ -31,19 +104,6 @@ pub const SECTIONS: &[&str] = &[
 pub struct ComponentNames(BTreeMap<String, BTreeSet<String>>);
 
 impl ComponentNames {
-    /// The components of a (merged) document.
-    pub fn of(components: Option<&Components>) -> Self {
-        let mut names = ComponentNames::default();
-        if let Some(components) = components {
-            for section in SECTIONS {
-                for name in component_names(components, section) {
-                    names.insert(section, name);
-                }
-            }
-        }
-        names
-    }
-
     pub fn insert(&mut self, section: &str, name: &str) {
         self.0
             .entry(section.to_owned())
@@ -114,7 +174,7 @@ impl Catalog {
             .iter()
             .find(|(name, _)| normalize(name) == wanted_file)
         else {
-            let shown = validate::short(target);
+            let shown = short(target);
             let file_shown = path_shown(&wanted_file);
             return Some((
                 format!(
@@ -221,7 +281,7 @@ fn local_fault(
 ) -> Option<ReferenceFault> {
     let prefix = external.map_or("", |e| e.file_part);
     let wanted = format!("{prefix}#/components/{}/NAME", kind.section());
-    let shown = validate::short(external.map_or(target, |e| e.whole));
+    let shown = short(external.map_or(target, |e| e.whole));
     let Some(rest) = target.strip_prefix("#/components/") else {
         return Some(if target.starts_with('#') {
             (
@@ -255,7 +315,7 @@ fn local_fault(
             return Some((
                 format!(
                     "`$ref: '{shown}'` points into `components/{}`, which holds no {}s",
-                    validate::short(section),
+                    short(section),
                     kind.noun()
                 ),
                 format!("refer to a {} as `{wanted}`", kind.noun()),
@@ -282,7 +342,7 @@ fn missing_component(
     names: &BTreeSet<&str>,
     external: Option<&External>,
 ) -> ReferenceFault {
-    let name_shown = validate::short(name);
+    let name_shown = short(name);
     // Where the component should be defined: any spec file, or the file the reference names.
     let home = match external {
         Some(e) => format!("`components: {section}:` of `{}`", e.file_name),
@@ -290,11 +350,8 @@ fn missing_component(
     };
     let suggestion = names
         .iter()
-        .filter(|n| {
-            n.eq_ignore_ascii_case(name)
-                || validate::edit_distance(n, name) <= 2.max(name.len() / 4)
-        })
-        .min_by_key(|n| validate::edit_distance(n, name))
+        .filter(|n| n.eq_ignore_ascii_case(name) || edit_distance(n, name) <= 2.max(name.len() / 4))
+        .min_by_key(|n| edit_distance(n, name))
         .map(|n| format!("correct the name to `{n}`, or define `{name_shown}` under {home}"));
     let message = match external {
         Some(e) => format!(

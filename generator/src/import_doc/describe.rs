@@ -8,7 +8,7 @@
 //! This module only reads what the cell says; [`super::schema`] applies it to a schema of the field's
 //! type (and reports what does not fit that type).
 
-use super::page::{err, Line};
+use super::lines::{err, Line};
 use super::ImportError;
 
 /// Description text: paragraphs and bullet items.
@@ -68,7 +68,7 @@ impl Text {
 
 /// A value with the line it was read from.
 #[derive(Debug, Clone)]
-pub(crate) struct At<T> {
+pub(crate) struct OnLine<T> {
     pub value: T,
     pub line: usize,
 }
@@ -76,8 +76,8 @@ pub(crate) struct At<T> {
 /// Bounds: `Minimum:`/`Maximum:` lines, or a `Constraints`/`Range` such as `0 to 10,000`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bounds {
-    pub min: Option<At<String>>,
-    pub max: Option<At<String>>,
+    pub min: Option<OnLine<String>>,
+    pub max: Option<OnLine<String>>,
 }
 
 /// Allowed values: `Enumeration values:` bullets, or a `Range` list.
@@ -99,9 +99,9 @@ pub(crate) struct Facts {
     /// Bounds from the newest layout's prose (`Constraints` `1 to 64`): applied when the type
     /// has bounds, else kept as text.
     pub soft_bounds: Option<(Bounds, String)>,
-    pub default: Option<At<String>>,
+    pub default: Option<OnLine<String>>,
     pub values: Option<Values>,
-    pub array_length: Option<(At<String>, At<String>)>,
+    pub array_length: Option<(OnLine<String>, OnLine<String>)>,
 }
 
 const NEWEST_KEYWORDS: &[&str] = &["Definition", "Constraints", "Range", "Default Value"];
@@ -171,8 +171,8 @@ fn read_newest(desc: &[Line<'_>]) -> Result<Facts, ImportError> {
                         let line = body[0].no;
                         facts.soft_bounds = Some((
                             Bounds {
-                                min: Some(At { value: min, line }),
-                                max: Some(At { value: max, line }),
+                                min: Some(OnLine { value: min, line }),
+                                max: Some(OnLine { value: max, line }),
                             },
                             format!("Constraints: {joined}"),
                         ));
@@ -182,7 +182,7 @@ fn read_newest(desc: &[Line<'_>]) -> Result<Facts, ImportError> {
             }
             "Range" => read_range(&body, &mut facts),
             "Default Value" if !is_na(&body) => {
-                facts.default = Some(At {
+                facts.default = Some(OnLine {
                     value: join(&body),
                     line: body[0].no,
                 });
@@ -235,8 +235,8 @@ fn read_range(body: &[Line<'_>], facts: &mut Facts) {
     if let Some((min, max)) = range_of(&joined) {
         facts.soft_bounds = Some((
             Bounds {
-                min: Some(At { value: min, line }),
-                max: Some(At { value: max, line }),
+                min: Some(OnLine { value: min, line }),
+                max: Some(OnLine { value: max, line }),
             },
             format!("Range: {joined}"),
         ));
@@ -340,11 +340,11 @@ fn read_older(desc: &[Line<'_>]) -> Result<Facts, ImportError> {
                         )
                     })?;
                 facts.array_length = Some((
-                    At {
+                    OnLine {
                         value: a,
                         line: l.no,
                     },
-                    At {
+                    OnLine {
                         value: b,
                         line: l.no,
                     },
@@ -391,7 +391,7 @@ fn read_older(desc: &[Line<'_>]) -> Result<Facts, ImportError> {
 }
 
 fn set_once(
-    slot: &mut Option<At<String>>,
+    slot: &mut Option<OnLine<String>>,
     value: &str,
     l: Line<'_>,
     key: &str,
@@ -408,7 +408,7 @@ fn set_once(
     if value.is_empty() {
         return Err(err(l.no, format!("expected a value after `{key}:`")));
     }
-    *slot = Some(At {
+    *slot = Some(OnLine {
         value: value.to_string(),
         line: l.no,
     });

@@ -12,7 +12,7 @@
 //!   → `summary` and `info.title`. The text under **Function** → `description`.
 //! * **URI**: the line after `URI` is `METHOD /path`. A query string after `?` is dropped (the
 //!   Query Parameters table describes those parameters).
-//! * **Tables** `Table N <title>`, each with the header `Parameter`, [`Mandatory`,] `Type`,
+//! * **Tables** `Table N <title>`, each with the header `Parameter`, \[`Mandatory`,\] `Type`,
 //!   `Description`, then one row per parameter: the name, `Yes`/`No` when the table has a
 //!   Mandatory column, the type, then the description lines up to the next row. Titles:
 //!   `Path Parameters`, `Query Parameters`, `Request header parameters`, `FormData parameters`,
@@ -79,16 +79,19 @@
 
 mod conventions;
 mod describe;
-mod emit;
+mod document;
+mod lines;
 mod merge;
 mod naming;
 mod page;
+mod schema;
+mod sections;
+mod tables;
 mod types;
 
-use std::ffi::OsString;
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use merge::{merge_into, MergeError};
@@ -122,7 +125,7 @@ impl std::error::Error for ImportError {}
 /// deserializes as an `openapiv3::OpenAPI` (checked before it is returned).
 pub fn import_page(text: &str, options: &ImportOptions) -> Result<Value, ImportError> {
     let page = page::parse(text)?;
-    let doc = emit::document(&page, options)?;
+    let doc = document::document(&page, options)?;
     if let Err(e) = serde_yaml::from_value::<openapiv3::OpenAPI>(doc.clone()) {
         return Err(ImportError {
             line: page.title_line,
@@ -277,7 +280,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return 1;
         }
     };
-    if let Err(e) = write_atomically(&into, &merged) {
+    if let Err(e) = crate::write::write_atomic(&into, merged.as_bytes()) {
         let _ = writeln!(err, "{target}: cannot write: {e}");
         return 1;
     }
@@ -312,29 +315,4 @@ fn summary_of(doc: &Value) -> (String, String, String) {
         .unwrap_or_default()
         .to_string();
     (path, method, id)
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut name = OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".import-doc-{}.tmp", std::process::id()));
-    let tmp = dir.join(name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -16,12 +16,12 @@ pub(crate) enum Prim {
 
 /// What a `Type` cell says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TypeRef {
+pub(crate) enum FieldType {
     Prim(Prim),
     /// `X object`: described by a later table titled `X`.
     Named(String),
     /// `Array of ...`.
-    Array(Box<TypeRef>),
+    Array(Box<FieldType>),
 }
 
 /// The wording the error messages quote when a type cell is not understood.
@@ -67,22 +67,22 @@ pub(crate) fn is_type_name(word: &str) -> bool {
 }
 
 /// Parses a `Type` cell; `None` when it is not one of [`KNOWN_TYPES`].
-pub(crate) fn parse_type(cell: &str) -> Option<TypeRef> {
+pub(crate) fn parse_type(cell: &str) -> Option<FieldType> {
     let words: Vec<&str> = cell.split_whitespace().collect();
     match words.as_slice() {
-        [one] => prim(one).map(TypeRef::Prim),
+        [one] => prim(one).map(FieldType::Prim),
         [name, obj] if obj.eq_ignore_ascii_case("object") && is_type_name(name) => {
             if prim(name).is_some() {
                 // `Object object`, `String object`: not a spelling the reference uses.
                 None
             } else {
-                Some(TypeRef::Named((*name).to_string()))
+                Some(FieldType::Named((*name).to_string()))
             }
         }
         [array, of, rest @ ..] if *array == "Array" && *of == "of" => match rest {
-            [plural] => plural_prim(plural).map(|p| TypeRef::Array(Box::new(TypeRef::Prim(p)))),
+            [plural] => plural_prim(plural).map(|p| FieldType::Array(Box::new(FieldType::Prim(p)))),
             [name, objs] if *objs == "objects" && is_type_name(name) && prim(name).is_none() => {
-                Some(TypeRef::Array(Box::new(TypeRef::Named(
+                Some(FieldType::Array(Box::new(FieldType::Named(
                     (*name).to_string(),
                 ))))
             }
@@ -121,21 +121,21 @@ mod tests {
 
     #[test]
     fn grammar() {
-        assert_eq!(parse_type("String"), Some(TypeRef::Prim(Prim::String)));
-        assert_eq!(parse_type("Long"), Some(TypeRef::Prim(Prim::Long)));
+        assert_eq!(parse_type("String"), Some(FieldType::Prim(Prim::String)));
+        assert_eq!(parse_type("Long"), Some(FieldType::Prim(Prim::Long)));
         assert_eq!(
             parse_type("data object"),
-            Some(TypeRef::Named("data".into()))
+            Some(FieldType::Named("data".into()))
         );
         assert_eq!(
             parse_type("Array of AopWorkflowInfo objects"),
-            Some(TypeRef::Array(Box::new(TypeRef::Named(
+            Some(FieldType::Array(Box::new(FieldType::Named(
                 "AopWorkflowInfo".into()
             ))))
         );
         assert_eq!(
             parse_type("Array of strings"),
-            Some(TypeRef::Array(Box::new(TypeRef::Prim(Prim::String))))
+            Some(FieldType::Array(Box::new(FieldType::Prim(Prim::String))))
         );
         assert_eq!(parse_type("Timestamp"), None);
         assert_eq!(parse_type("Map<String,String>"), None);

@@ -1,0 +1,170 @@
+//! The answers of an operation: the match arms of its `send` (one per documented status, each
+//! reading the body as the model says), and the enums of its documented errors and successes.
+
+use super::{ident, own_docs, type_tokens, Names};
+use crate::doc_text::doc_lines;
+use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// One match arm per documented status (codes, then ranges, then `default`), and one for any
+/// other status unless `default` is documented.
+pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
+    let mut ordered: Vec<(&Outcome, bool)> = op
+        .successes
+        .iter()
+        .map(|o| (o, true))
+        .chain(op.errors.iter().map(|o| (o, false)))
+        .collect();
+    ordered.sort_by_key(|(o, _)| match o.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let mut arms: Vec<TokenStream> = ordered
+        .iter()
+        .map(|(outcome, success)| {
+            let pattern = status_pattern(outcome.status);
+            let handling = if *success {
+                success_handling(outcome, op.successes.len() == 1, names)
+            } else {
+                error_handling(outcome, names)
+            };
+            quote!(#pattern => #handling,)
+        })
+        .collect();
+    if !ordered
+        .iter()
+        .any(|(o, _)| o.status == StatusMatch::Default)
+    {
+        arms.push(quote!(_ => response.unexpected().await,));
+    }
+    arms
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(range) => {
+            let low = Literal::u16_unsuffixed(range * 100);
+            let high = Literal::u16_unsuffixed(range * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// Reading a success: its body, as such when it is the only success, else in its variant of
+/// the response enum.
+fn success_handling(outcome: &Outcome, single_success: bool, names: &Names) -> TokenStream {
+    let read = match &outcome.body {
+        ResponseBody::Empty => quote!(response.empty().await),
+        ResponseBody::Json(ty) if !single_success => {
+            let ty = type_tokens(ty, false);
+            quote!(response.json::<#ty, _>().await)
+        }
+        ResponseBody::Json(_) => quote!(response.json().await),
+        ResponseBody::Text => quote!(response.text().await),
+        ResponseBody::Binary => quote!(response.stream()),
+    };
+    if single_success {
+        return read;
+    }
+    let response = &names.response;
+    let variant = ident(&outcome.variant);
+    match &outcome.body {
+        ResponseBody::Empty => quote!(#read.map(|r| r.map(|()| #response::#variant))),
+        _ => quote!(#read.map(|r| r.map(#response::#variant))),
+    }
+}
+
+fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
+    let error = &names.error;
+    let variant = ident(&outcome.variant);
+    match &outcome.body {
+        ResponseBody::Empty => quote!(response.error_empty(#error::#variant).await),
+        ResponseBody::Json(_) => quote!(response.error_json(#error::#variant).await),
+        ResponseBody::Text | ResponseBody::Binary => {
+            quote!(response.error_text(#error::#variant).await)
+        }
+    }
+}
+
+/// The documented error answers, one variant per status; none without documented errors.
+pub(super) fn error_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
+    if op.errors.is_empty() {
+        return None;
+    }
+    let error = &names.error;
+    let variants = outcome_variants(&op.errors);
+    let doc = own_docs(&[format!(
+        "The documented error answers of {}, one variant per status.",
+        names.method_link
+    )]);
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error {
+            #(#variants)*
+        }
+    })
+}
+
+/// The documented success answers, one variant per status; only for more than one success.
+pub(super) fn response_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
+    if op.successes.len() < 2 {
+        return None;
+    }
+    let response = &names.response;
+    let variants = outcome_variants(&op.successes);
+    let doc = own_docs(&[format!(
+        "The documented success answers of {}, one variant per status.",
+        names.method_link
+    )]);
+    Some(quote! {
+        #doc
+        #[derive(Debug)]
+        pub enum #response {
+            #(#variants)*
+        }
+    })
+}
+
+fn outcome_variants(outcomes: &[Outcome]) -> Vec<TokenStream> {
+    outcomes
+        .iter()
+        .map(|o| {
+            let variant = ident(&o.variant);
+            let mut lines = vec![status_text(o.status)];
+            lines.extend(doc_lines(&o.docs));
+            let doc = own_docs(&lines);
+            match &o.body {
+                ResponseBody::Empty => quote!(#doc #variant,),
+                body => {
+                    let ty = response_body_type(body);
+                    quote!(#doc #variant(#ty),)
+                }
+            }
+        })
+        .collect()
+}
+
+pub(super) fn response_body_type(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(ty) => type_tokens(ty, false),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Binary => quote!(crate::ByteStream),
+    }
+}
+
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => format!("Status {code}."),
+        StatusMatch::Range(range) => format!("Any {range}xx status."),
+        StatusMatch::Default => "Any other status (`default`).".to_owned(),
+    }
+}

@@ -1,0 +1,414 @@
+//! The items of each operation, in the `operations` module: the request builder struct, the
+//! method of the scope handle that makes it, its setters and `send`, its `IntoFuture`, and the
+//! enums of its documented error and success answers.
+
+use super::answer::{answer_arms, error_enum, response_body_type, response_enum};
+use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
+use crate::doc_text::{code_span, doc_lines, inline_text};
+use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+pub(super) fn operations_module(operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(operation_items);
+    quote! {
+        /// One request builder per operation: set optional parameters, then `.await` it (or call
+        /// `send`). The builders are made by the methods of [`Client`], [`ProjectClient`] and
+        /// [`WorkspaceClient`].
+        pub mod operations {
+            #[allow(unused_imports)]
+            use crate::types;
+            #(#items)*
+        }
+    }
+}
+
+/// How a builder stores what the caller gives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Conversion {
+    AsGiven,
+    /// The argument is `impl Into<String>`.
+    Into,
+}
+
+impl Conversion {
+    fn of(ty: &TypeRef) -> Conversion {
+        match ty {
+            TypeRef::String => Conversion::Into,
+            _ => Conversion::AsGiven,
+        }
+    }
+
+    /// The type of an argument or setter for a value of `ty`.
+    fn argument_type(self, ty: TokenStream) -> TokenStream {
+        match self {
+            Conversion::AsGiven => ty,
+            Conversion::Into => quote!(impl Into<String>),
+        }
+    }
+
+    fn apply(self, name: &Ident) -> TokenStream {
+        match self {
+            Conversion::AsGiven => quote!(#name),
+            Conversion::Into => quote!(#name.into()),
+        }
+    }
+}
+
+/// One field of an operation's request builder: a parameter, the body, or a form field.
+struct BuilderField {
+    name: Ident,
+    ty: TokenStream,
+    required: bool,
+    docs: Docs,
+    conversion: Conversion,
+}
+
+impl BuilderField {
+    fn argument_type(&self) -> TokenStream {
+        self.conversion.argument_type(self.ty.clone())
+    }
+}
+
+/// The fields of an operation's builder: parameters the handle does not supply, then the body.
+fn builder_fields(op: &Operation) -> Vec<BuilderField> {
+    let mut fields: Vec<BuilderField> = op
+        .parameters
+        .iter()
+        .filter(|p| !p.from_scope)
+        .map(|param| BuilderField {
+            name: ident(&param.name),
+            ty: type_tokens(&param.ty, false),
+            required: param.required,
+            docs: param.docs.clone(),
+            conversion: Conversion::of(&param.ty),
+        })
+        .collect();
+    let upload = |name: &str, required: bool, docs: &Docs| BuilderField {
+        name: ident(name),
+        ty: quote!(crate::UploadFile),
+        required,
+        docs: docs.clone(),
+        conversion: Conversion::AsGiven,
+    };
+    match &op.body {
+        Some(Body::Json {
+            name,
+            ty,
+            required,
+            docs,
+        }) => fields.push(BuilderField {
+            name: ident(name),
+            ty: type_tokens(ty, false),
+            required: *required,
+            docs: docs.clone(),
+            conversion: Conversion::AsGiven,
+        }),
+        Some(Body::Binary {
+            name,
+            required,
+            docs,
+        }) => fields.push(upload(name, *required, docs)),
+        Some(Body::Multipart { fields: form }) => {
+            for field in form {
+                fields.push(match &field.text {
+                    None => upload(&field.name, field.required, &field.docs),
+                    Some(text) => BuilderField {
+                        name: ident(&field.name),
+                        ty: type_tokens(text, false),
+                        required: field.required,
+                        docs: field.docs.clone(),
+                        conversion: Conversion::of(text),
+                    },
+                });
+            }
+        }
+        None => {}
+    }
+    fields
+}
+
+fn operation_items(op: &Operation) -> TokenStream {
+    let names = Names::of(op);
+    let fields = builder_fields(op);
+    let request_struct = request_struct(&names, &fields);
+    let scope_method = scope_method(op, &names, &fields);
+    let request_impl = request_impl(op, &names, &fields);
+    let into_future = into_future_impl(op, &names);
+    let error_enum = error_enum(op, &names);
+    let response_enum = response_enum(op, &names);
+    quote! {
+        #request_struct
+        #scope_method
+        #request_impl
+        #into_future
+        #error_enum
+        #response_enum
+    }
+}
+
+fn request_struct(names: &Names, fields: &[BuilderField]) -> TokenStream {
+    let Names { request, scope, .. } = names;
+    let doc = own_docs(&[format!(
+        "Request builder for {}; `.await` it to send it.",
+        names.method_link
+    )]);
+    let struct_fields = fields.iter().map(|f| {
+        let name = &f.name;
+        let ty = &f.ty;
+        if f.required {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #request {
+            scope: crate::#scope,
+            #(#struct_fields)*
+            options: crate::CallOptions,
+        }
+    }
+}
+
+/// The method of the scope handle that starts the request, taking its required fields.
+fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
+    let Names {
+        request,
+        scope,
+        method,
+        ..
+    } = names;
+    let required: Vec<&BuilderField> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let name = &f.name;
+        let ty = f.argument_type();
+        quote!(#name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = &f.name;
+        match (f.required, f.conversion) {
+            (false, _) => quote!(#name: None,),
+            (true, Conversion::AsGiven) => quote!(#name,),
+            (true, conversion) => {
+                let value = conversion.apply(name);
+                quote!(#name: #value,)
+            }
+        }
+    });
+    let doc = method_docs(op, names, fields);
+    quote! {
+        impl crate::#scope {
+            #doc
+            pub fn #method(&self, #(#args),*) -> #request {
+                #request {
+                    scope: self.clone(),
+                    #(#inits)*
+                    options: crate::CallOptions::default(),
+                }
+            }
+        }
+    }
+}
+
+/// The method's docs: the operation's own, where it comes from, its arguments, and where its
+/// optional parameters are set.
+fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
+    let mut lines = doc_lines(&op.docs);
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "{} (operation {}, from {}).",
+        code_span(&format!("{} {}", op.http_method, op.path)),
+        code_span(&op.operation_id),
+        code_span(&op.source)
+    ));
+    let arguments: Vec<String> = fields
+        .iter()
+        .filter(|f| f.required && !f.docs.is_empty())
+        .map(|f| {
+            let first_paragraph: Vec<&str> = f
+                .docs
+                .iter()
+                .take_while(|l| !l.trim().is_empty())
+                .map(|l| l.trim())
+                .collect();
+            format!(
+                "- `{}`: {}",
+                f.name,
+                inline_text(&first_paragraph.join(" "))
+            )
+        })
+        .collect();
+    if !arguments.is_empty() {
+        lines.push(String::new());
+        lines.push("Arguments:".to_owned());
+        lines.extend(arguments);
+    }
+    if fields.iter().any(|f| !f.required) {
+        lines.push(String::new());
+        lines.push(format!(
+            "Optional parameters are set on the returned [`{}`].",
+            names.request
+        ));
+    }
+    own_docs(&lines)
+}
+
+/// The builder's setters, `options` and `send`.
+fn request_impl(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
+    let request = &names.request;
+    let setters = fields.iter().filter(|f| !f.required).map(setter);
+    let send = send_method(op, names);
+    quote! {
+        impl #request {
+            #(#setters)*
+
+            /// Overrides the client's timeouts and retry policy for this call.
+            pub fn options(mut self, options: crate::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #send
+        }
+    }
+}
+
+fn setter(field: &BuilderField) -> TokenStream {
+    let name = &field.name;
+    let ty = field.argument_type();
+    let value = field.conversion.apply(name);
+    let doc = spec_docs(&field.docs);
+    quote! {
+        #doc
+        pub fn #name(mut self, #name: #ty) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// What `send` answers with: the success body type (or the success enum) and the error type.
+fn result_type(op: &Operation, names: &Names) -> TokenStream {
+    let response = &names.response;
+    let success = match op.successes.as_slice() {
+        [] => quote!(()),
+        [one] => response_body_type(&one.body),
+        _ => quote!(#response),
+    };
+    let error = &names.error;
+    let error = if op.errors.is_empty() {
+        quote!(crate::Error)
+    } else {
+        quote!(crate::Error<#error>)
+    };
+    quote!(Result<crate::Response<#success>, #error>)
+}
+
+fn send_method(op: &Operation, names: &Names) -> TokenStream {
+    let mut lines = vec!["Sends the request and reads the answer.".to_owned()];
+    if let [single] = op.successes.as_slice() {
+        let success = doc_lines(&single.docs);
+        if !success.is_empty() {
+            lines.push(String::new());
+            lines.push("On success:".to_owned());
+            lines.extend(success);
+        }
+    }
+    let doc = own_docs(&lines);
+    let result = result_type(op, names);
+    let operation_id = &op.operation_id;
+    let path = &op.path;
+    let api_request = call_item("ApiRequest");
+    let method = call_item("Method");
+    let http_method = ident(&op.http_method);
+    let steps = request_steps(op);
+    let client = match op.scope {
+        Scope::Client => quote!(self.scope),
+        Scope::Project | Scope::Workspace => quote!(self.scope.client()),
+    };
+    let arms = answer_arms(op, names);
+    quote! {
+        #doc
+        pub async fn send(self) -> #result {
+            let request = #api_request::new(#operation_id, #method::#http_method, #path)
+                #(#steps)*
+                .options(self.options);
+            let response = #client.execute(request).await?;
+            match response.status() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// The calls that put the parameters and the body into the request.
+fn request_steps(op: &Operation) -> Vec<TokenStream> {
+    let mut steps: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .map(|param| {
+            let wire = &param.wire_name;
+            let name = ident(&param.name);
+            let value = if param.from_scope {
+                quote!(self.scope.#name())
+            } else {
+                quote!(&self.#name)
+            };
+            match param.location {
+                ParamLocation::Path => quote!(.path_param(#wire, #value)),
+                ParamLocation::Query => quote!(.query(#wire, #value)),
+                ParamLocation::Header => quote!(.header(#wire, #value)),
+            }
+        })
+        .collect();
+    match &op.body {
+        Some(Body::Json { name, required, .. }) => {
+            let name = ident(name);
+            steps.push(if *required {
+                quote!(.json(&self.#name))
+            } else {
+                quote!(.json_opt(self.#name.as_ref()))
+            });
+        }
+        Some(Body::Binary { name, .. }) => {
+            let name = ident(name);
+            steps.push(quote!(.binary(self.#name)));
+        }
+        Some(Body::Multipart { fields }) => {
+            for field in fields {
+                let wire = &field.wire_name;
+                let name = ident(&field.name);
+                steps.push(match (&field.text, field.json, field.required) {
+                    (None, _, _) => quote!(.multipart_file(#wire, self.#name)),
+                    (Some(_), false, _) => quote!(.multipart_text(#wire, &self.#name)),
+                    (Some(_), true, true) => quote!(.multipart_json(#wire, Some(&self.#name))),
+                    (Some(_), true, false) => quote!(.multipart_json(#wire, self.#name.as_ref())),
+                });
+            }
+        }
+        None => {}
+    }
+    steps
+}
+
+fn into_future_impl(op: &Operation, names: &Names) -> TokenStream {
+    let request = &names.request;
+    let result = result_type(op, names);
+    let box_future = call_item("BoxFuture");
+    quote! {
+        impl std::future::IntoFuture for #request {
+            type Output = #result;
+            type IntoFuture = #box_future<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The `types` module: one item per type of the model (an alias, a string enum with the call
+//! machinery's `string_enum!` conversions, or a struct with its `new` constructor).
+
+use super::{call_item, ident, own_docs, spec_docs, type_tokens};
+use crate::doc_text::code_span;
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::names::Namespace;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+/// Most arguments a generated constructor takes (clippy's `too_many_arguments` starts at 8).
+const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
+
+pub(super) fn types_module(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(type_item);
+    quote! {
+        /// Request and response bodies of the SecMaster API, one type per schema.
+        ///
+        /// String enums keep values this client does not know yet in their last variant, so a
+        /// value the service adds later is read without error and sent back unchanged.
+        pub mod types {
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+            #(#items)*
+        }
+    }
+}
+
+fn type_item(def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Alias(ty) => alias(def, ty),
+        TypeKind::Enum { variants, other } => string_enum(def, variants, other),
+        TypeKind::Struct {
+            fields,
+            additional,
+            derives_default,
+        } => {
+            let additional_name = additional.as_ref().map(|_| additional_field_name(fields));
+            let definition = struct_item(
+                def,
+                fields,
+                additional.as_ref().zip(additional_name.as_ref()),
+                *derives_default,
+            );
+            let constructor = constructor(&def.name, fields, additional_name.as_ref());
+            quote! {
+                #definition
+                #constructor
+            }
+        }
+    }
+}
+
+fn alias(def: &TypeDef, ty: &TypeRef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = spec_docs(&def.docs);
+    let ty = type_tokens(ty, true);
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}
+
+/// A string enum whose last variant keeps values not listed, and its conversions from and to
+/// text (by the call machinery's `string_enum!`).
+fn string_enum(def: &TypeDef, variants: &[Variant], other: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = spec_docs(&def.docs);
+    let other = ident(other);
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| own_docs(&[code_span(v)]));
+    let string_enum = call_item("string_enum");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #( #variant_docs #names, )*
+            /// A value not listed in the spec, as received.
+            #other(String),
+        }
+
+        #string_enum!(#name { #( #names = #values, )* } else #other);
+    }
+}
+
+/// The field that keeps properties the spec does not name, named apart from the others.
+fn additional_field_name(fields: &[Field]) -> Ident {
+    let taken: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    ident(&Namespace::with_reserved(&taken).claim_snake("additional_properties"))
+}
+
+fn struct_item(
+    def: &TypeDef,
+    fields: &[Field],
+    additional: Option<(&TypeRef, &Ident)>,
+    derives_default: bool,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = spec_docs(&def.docs);
+    let field_items = fields.iter().map(struct_field);
+    let additional = additional.map(|(value, name)| {
+        let ty = type_tokens(value, true);
+        quote! {
+            /// Properties the spec does not name.
+            #[serde(flatten)]
+            pub #name: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let default = derives_default.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#field_items)*
+            #additional
+        }
+    }
+}
+
+/// One field: an `Option` unless required and not nullable, boxed when the model says so,
+/// renamed to its wire name when that differs.
+fn struct_field(field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    let doc = spec_docs(&field.docs);
+    let mut ty = type_tokens(&field.ty, true);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let mut serde_args = Vec::new();
+    if field.name != field.wire_name {
+        let wire = &field.wire_name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    let ty = if !field.required {
+        serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        quote!(Option<#ty>)
+    } else if field.nullable {
+        serde_args.push(quote!(default));
+        quote!(Option<#ty>)
+    } else {
+        ty
+    };
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! {
+        #doc
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+/// `new(required fields...)` for a struct with required fields, the others left empty, so that a
+/// caller writes `Body { description: Some(..), ..Body::new(name, kind) }`.
+fn constructor(
+    type_name: &str,
+    fields: &[Field],
+    additional: Option<&Ident>,
+) -> Option<TokenStream> {
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.is_optional()).collect();
+    if required.is_empty() || required.len() > MAX_CONSTRUCTOR_ARGUMENTS {
+        return None;
+    }
+    let args = required.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = match &f.ty {
+            TypeRef::String => quote!(impl Into<String>),
+            ty => type_tokens(ty, true),
+        };
+        quote!(#name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if f.is_optional() {
+            quote!(#name: None,)
+        } else {
+            match (&f.ty, f.boxed) {
+                (TypeRef::String, _) => quote!(#name: #name.into(),),
+                (_, true) => quote!(#name: Box::new(#name),),
+                _ => quote!(#name,),
+            }
+        }
+    });
+    let additional = additional.map(|name| quote!(#name: Default::default(),));
+    let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+    let doc = own_docs(&[format!(
+        "A `{type_name}` with its required fields ({}) and no optional ones.",
+        names.join(", ")
+    )]);
+    let type_ident = ident(type_name);
+    Some(quote! {
+        impl #type_ident {
+            #doc
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #additional
+                }
+            }
+        }
+    })
+}

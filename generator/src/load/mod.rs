@@ -1,0 +1,235 @@
+//! Load: spec files (YAML) to OpenAPI documents, merged into one, remembering where each operation
+//! and component came from.
+//!
+//! Each file is read twice: by serde_yaml, for the document the generator uses, and by a
+//! position-keeping YAML reader ([`crate::yaml`]), so that every fault is reported at its line and
+//! column. Before the document is read into openapiv3's types, [`validate`] checks its
+//! shape, so that a wrong field is reported where it is written rather than as "data did not match
+//! any variant of untagged enum". Every fault of every file is reported at once.
+//!
+//! The steps, one module each: [`read`] (one file: YAML, version, shape via [`validate`], and
+//! openapiv3's types) and [`merge`] (the documents into one, each operation and component
+//! defined once). This module runs them over all files and checks every reference.
+
+mod merge;
+mod read;
+mod validate;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::place::At;
+use crate::reference::{Catalog, Reference};
+use crate::spec::{Spec, SpecFile};
+use crate::text::key_text;
+use crate::yaml::Span;
+use serde_yaml::Value;
+use std::path::{Path, PathBuf};
+
+/// Deepest nesting of mappings and lists a spec may have. Real specs stay far below; the bound
+/// keeps every recursive reader (serde, the checks, the model) far from the end of its stack.
+pub const MAX_DEPTH: usize = 64;
+/// The YAML files of a folder (not recursive), sorted by name so output does not depend on the
+/// order the file system lists them in.
+pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::new(
+            dir.display().to_string(),
+            format!("cannot read the spec folder: {e}"),
+        )
+        .help("pass an existing folder of OpenAPI YAML files")
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Diagnostic::new(
+            dir.display().to_string(),
+            "no .yaml or .yml file in the spec folder",
+        )
+        .help("add an OpenAPI 3.0 document, e.g. spec/workflows.yaml")
+        .into());
+    }
+    Ok(files)
+}
+
+/// What loading found: the merged spec and every fault.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The files that could be read, merged; `None` when there was no file to read.
+    pub spec: Option<Spec>,
+    /// Whether every file could be read as an OpenAPI 3.0 document. When not, `spec` is good
+    /// only for finding more faults, never for generating.
+    pub complete: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the given spec files and merges what can be merged, collecting every fault.
+pub fn load_all(paths: &[PathBuf]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut sources = Vec::new();
+    for path in paths {
+        let name = display_name(path);
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => sources.push((name, text)),
+                Err(e) => {
+                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let before = String::from_utf8_lossy(valid);
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                    let file = SpecFile {
+                        name: name.clone(),
+                        text,
+                        tree: None,
+                    };
+                    let location = file.location(Span {
+                        pos: crate::yaml::Pos { line, column },
+                        width: 1,
+                    });
+                    diagnostics.push(
+                        Diagnostic::new(name, "the file is not UTF-8 text")
+                            .at(Some(location))
+                            .help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(e) => diagnostics.push(
+                Diagnostic::new(name, format!("cannot read the file: {e}"))
+                    .help("check that the spec file exists and can be read"),
+            ),
+        }
+    }
+    if sources.is_empty() && !diagnostics.is_empty() {
+        return Loaded {
+            spec: None,
+            complete: false,
+            diagnostics,
+        };
+    }
+    let mut loaded = load_sources(sources);
+    if !diagnostics.is_empty() {
+        diagnostics.append(&mut loaded.diagnostics);
+        loaded.diagnostics = diagnostics;
+        loaded.complete = false;
+    }
+    loaded
+}
+
+/// Reads spec documents given as (name, text), as [`load_all`] does with files.
+///
+/// Two passes: the first reads every file's YAML and checks its shape, learning which components
+/// each file defines; the second, with all of them known, turns references that name a spec file
+/// (`common.yaml#/components/...`) into local ones and reads each document into openapiv3's
+/// types. The documents are then merged and every reference is checked.
+pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    let mut parsed_files = Vec::new();
+    let mut catalog = Catalog::default();
+    for (name, text) in sources {
+        let file = SpecFile::new(name, text);
+        let mut parsed = read::parse(&file);
+        diagnostics.append(&mut parsed.faults);
+        catalog.add(&file.name, std::mem::take(&mut parsed.names));
+        parsed_files.push(parsed);
+        files.push(file);
+    }
+    if files.is_empty() {
+        diagnostics.push(
+            Diagnostic::new("spec", "no spec file to read").help("name a spec folder or file"),
+        );
+        return Loaded {
+            spec: None,
+            complete: false,
+            diagnostics,
+        };
+    }
+    let mut documents = Vec::new();
+    let mut all_read = true;
+    let mut references = Vec::new();
+    for (file_index, parsed) in parsed_files.into_iter().enumerate() {
+        let file = &files[file_index];
+        match parsed.value {
+            Some(mut value) => {
+                localize_references(&mut value, &parsed.references, &file.name, &catalog);
+                match read::deserialize(file, value) {
+                    Ok(document) => documents.push((file_index, document)),
+                    Err(mut faults) => {
+                        diagnostics.append(&mut faults);
+                        all_read = false;
+                    }
+                }
+            }
+            None => all_read = false,
+        }
+        references.push((file_index, parsed.references));
+    }
+    let (mut spec, conflicts) = merge::merge(files, documents);
+    diagnostics.extend(conflicts);
+    // References are checked against the components of every file, also those whose document
+    // could not be read, so that their faults are reported in the same run.
+    for (file_index, references) in references {
+        let file = &spec.files[file_index];
+        for reference in references {
+            if let Some((message, help)) =
+                catalog.fault(&file.name, &reference.target, reference.kind)
+            {
+                diagnostics.push(
+                    Diagnostic::new(&file.name, message)
+                        .at(file.locate_path(&reference.path, At::Value))
+                        .help(help),
+                );
+            }
+        }
+    }
+    spec.catalog = catalog;
+    Loaded {
+        spec: Some(spec),
+        complete: all_read,
+        diagnostics,
+    }
+}
+
+/// How a spec file is named in messages and in the generated header.
+pub fn display_name(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Rewrites each reference that names a spec file and resolves (`common.yaml#/components/...`)
+/// to its local form, which finds the same component in the merged document. References that do
+/// not resolve are left as written: they are reported with the words of [`Catalog::fault`].
+fn localize_references(
+    value: &mut Value,
+    references: &[Reference],
+    file_name: &str,
+    catalog: &Catalog,
+) {
+    for reference in references {
+        let Some(local) = catalog.localized(file_name, &reference.target, reference.kind) else {
+            continue;
+        };
+        if let Some(slot) = value_at_mut(value, &reference.path) {
+            *slot = Value::String(local);
+        }
+    }
+}
+
+/// The value at a path of mapping keys (as text) and list indices.
+fn value_at_mut<'v>(value: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    let mut here = value;
+    for step in path {
+        here = match here {
+            Value::Mapping(map) => map
+                .iter_mut()
+                .find(|(key, _)| key_text(key) == *step)
+                .map(|(_, value)| value)?,
+            Value::Sequence(items) => items.get_mut(step.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(here)
+}

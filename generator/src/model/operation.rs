@@ -1,0 +1,584 @@
+//! Operations: each path and method of the spec becomes an [`Operation`]: its parameters
+//! (the path item's and its own, resolved and checked against the path template), the handle it
+//! lives on, its body, its documented answers, and names that do not collide.
+
+use super::docs::{constraint_docs, description_lines};
+use super::{
+    owned, Builder, Docs, Here, Operation, Outcome, Param, ParamLocation, ResponseBody, Scope,
+    StatusMatch, TypeRef,
+};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::names::{pascal, snake, Namespace};
+use crate::place::At;
+use crate::reference::Kind;
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::collections::{BTreeSet, HashMap};
+
+/// The names operations claim, shared by all of them: method names per handle, and the
+/// prefixes of each operation's own types (`{prefix}Request`, `{prefix}Error`).
+#[derive(Default)]
+struct OperationNames {
+    methods: HashMap<Scope, Namespace>,
+    type_prefixes: Namespace,
+}
+
+impl OperationNames {
+    /// The method of `operation_id` on the handle of `scope`.
+    fn method(&mut self, scope: Scope, operation_id: &str) -> String {
+        let names = self.methods.entry(scope).or_insert_with(|| {
+            // The handles' own methods, and the common trait methods they answer to.
+            Namespace::with_reserved(&[
+                "client",
+                "project",
+                "workspace",
+                "project_id",
+                "workspace_id",
+                "builder",
+                "endpoint",
+                "execute",
+                "clone",
+                "fmt",
+            ])
+        });
+        names.claim_snake(operation_id)
+    }
+}
+
+/// A parameter as resolved, with the place it is written at.
+type Placed = (Parameter, Vec<String>);
+
+/// One path and method of the spec.
+struct Place<'s> {
+    path: &'s str,
+    method: &'s str,
+    item: &'s openapiv3::PathItem,
+    operation: &'s openapiv3::Operation,
+}
+
+impl Builder<'_> {
+    /// Every operation, in file order, then in the order of each file.
+    pub(super) fn operations(&mut self) -> Vec<Operation> {
+        let spec = self.spec;
+        let mut ordered: Vec<(usize, Place)> = Vec::new();
+        for (path, item) in &spec.document.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                self.error(
+                    &owned(&["paths", path]),
+                    "a path item given by `$ref` is not supported",
+                    "write the path item in place",
+                );
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let file = spec
+                    .operation_files
+                    .get(&(path.clone(), method.to_owned()))
+                    .copied()
+                    .unwrap_or(0);
+                let place = Place {
+                    path,
+                    method,
+                    item,
+                    operation,
+                };
+                ordered.push((file, place));
+            }
+        }
+        ordered.sort_by_key(|(file, _)| *file);
+        let mut names = OperationNames::default();
+        let mut operations = Vec::new();
+        for (_, place) in ordered {
+            self.file = spec.file_of_operation(place.path, place.method);
+            operations.extend(self.operation(&place, &mut names));
+        }
+        operations
+    }
+
+    /// One operation; `None` when it has no operationId (its other faults are still reported).
+    fn operation(&mut self, place: &Place, names: &mut OperationNames) -> Option<Operation> {
+        let Place {
+            path,
+            method,
+            operation,
+            ..
+        } = *place;
+        let named = operation.operation_id.is_some();
+        let operation_id = self.operation_id(place);
+        for unsupported in operation.callbacks.keys() {
+            self.error(
+                &owned(&["paths", path, method, "callbacks"]),
+                format!("callback `{unsupported}` is not supported"),
+                "remove `callbacks`: the client makes requests and serves none",
+            );
+        }
+        let resolved = self.resolved_parameters(place);
+        let declared = self.check_path_template(place, &resolved);
+        let scope = Scope::of_path_parameters(&declared);
+        let type_name = names.type_prefixes.claim_pascal(&operation_id);
+        let mut arg_names =
+            Namespace::with_reserved(&["scope", "options", "send", "timeout", "into_future"]);
+        let parameters = resolved
+            .iter()
+            .filter_map(|parameter| {
+                self.parameter(parameter, scope, &type_name, &operation_id, &mut arg_names)
+            })
+            .collect();
+        let body = operation.request_body.as_ref().and_then(|body| {
+            let here = Here::new(
+                format!("The request body of `{operation_id}`."),
+                &["paths", path, method, "requestBody"],
+            );
+            self.request_body(body, &type_name, &here, &mut arg_names)
+        });
+        let (successes, errors) = self.outcomes(place, &operation_id, &type_name);
+        let docs = operation_docs(operation, &operation_id);
+        if !named {
+            return None;
+        }
+        Some(Operation {
+            method_name: names.method(scope, &operation_id),
+            operation_id,
+            type_name,
+            http_method: method.to_uppercase(),
+            path: path.to_owned(),
+            source: self.file.name.clone(),
+            docs,
+            scope,
+            parameters,
+            body,
+            successes,
+            errors,
+        })
+    }
+
+    /// The operationId, or a stand-in after reporting that it is missing.
+    fn operation_id(&mut self, place: &Place) -> String {
+        let Place { path, method, .. } = *place;
+        place.operation.operation_id.clone().unwrap_or_else(|| {
+            self.error(
+                &owned(&["paths", path, method]),
+                format!("`{} {path}` has no operationId", method.to_uppercase()),
+                "add `operationId:` with the official operation name of the API reference (e.g. `ListWorkflows`); it names the generated method",
+            );
+            format!("{method} {path}")
+        })
+    }
+
+    /// The parameters of the path item and of the operation, resolved; the operation's own
+    /// override the path item's of the same name and place. Each is kept with its place.
+    fn resolved_parameters(&mut self, place: &Place) -> Vec<Placed> {
+        let Place { path, method, .. } = *place;
+        let mut resolved: Vec<Placed> = Vec::new();
+        let written = place
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, owned(&["paths", path, "parameters", &i.to_string()])))
+            .chain(place.operation.parameters.iter().enumerate().map(|(i, p)| {
+                (
+                    p,
+                    owned(&["paths", path, method, "parameters", &i.to_string()]),
+                )
+            }));
+        for (parameter, origin) in written {
+            let Some(parameter) = self.resolve_parameter(parameter, &origin) else {
+                continue;
+            };
+            let data = parameter.parameter_data_ref();
+            resolved.retain(|(p, _)| {
+                !(p.parameter_data_ref().name == data.name && same_location(p, &parameter))
+            });
+            resolved.push((parameter, origin));
+        }
+        resolved
+    }
+
+    /// Checks that the path parameters declared and the `{placeholders}` of the path agree;
+    /// returns the names of the path parameters declared.
+    fn check_path_template(&mut self, place: &Place, resolved: &[Placed]) -> BTreeSet<String> {
+        let template: Vec<String> = template_parameters(place.path);
+        let declared: BTreeSet<String> = resolved
+            .iter()
+            .filter(|(p, _)| matches!(p, Parameter::Path { .. }))
+            .map(|(p, _)| p.parameter_data_ref().name.clone())
+            .collect();
+        for name in template.iter().filter(|name| !declared.contains(*name)) {
+            self.undeclared_path_parameter(place, name, resolved);
+        }
+        let path = place.path;
+        for (parameter, origin) in resolved {
+            let name = &parameter.parameter_data_ref().name;
+            if matches!(parameter, Parameter::Path { .. }) && !template.contains(name) {
+                let mut at = origin.clone();
+                at.push("name".to_owned());
+                self.error_at(
+                    &at,
+                    At::Value,
+                    format!("path parameter `{name}` is declared but `{path}` has no `{{{name}}}`"),
+                    format!("remove the parameter, or add `{{{name}}}` to the path"),
+                );
+            }
+        }
+        declared
+    }
+
+    /// Reports a `{name}` of the path that no path parameter declares, pointing into the path.
+    fn undeclared_path_parameter(&mut self, place: &Place, name: &str, resolved: &[Placed]) {
+        let Place { path, method, .. } = *place;
+        let elsewhere = resolved
+            .iter()
+            .find(|(p, _)| p.parameter_data_ref().name == *name)
+            .map(|(p, _)| {
+                let location = match p {
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
+                    Parameter::Path { .. } => "path",
+                };
+                format!(" (a parameter `{name}` is declared `in: {location}`)")
+            })
+            .unwrap_or_default();
+        let location = self
+            .file
+            .locate(&["paths", path])
+            .map(|l| point_into_key(l, path, &format!("{{{name}}}")));
+        self.diagnostics.push(
+            Diagnostic::new(
+                &self.file.name,
+                format!(
+                    "path parameter `{{{name}}}` of `{} {path}` is not declared{elsewhere}",
+                    method.to_uppercase()
+                ),
+            )
+            .at(location)
+            .help(format!(
+                "declare it under `parameters:` of the operation or the path: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`"
+            )),
+        );
+    }
+
+    /// Where a parameter goes; `None` for one the client does not take (a header the
+    /// credentials or the body supply, or a cookie, which is reported).
+    fn parameter_location(&mut self, (parameter, origin): &Placed) -> Option<ParamLocation> {
+        let data = parameter.parameter_data_ref();
+        match parameter {
+            Parameter::Path { .. } => Some(ParamLocation::Path),
+            Parameter::Query { .. } => Some(ParamLocation::Query),
+            Parameter::Header { .. } => {
+                let lower = data.name.to_ascii_lowercase();
+                // OpenAPI: Accept, Content-Type and Authorization header parameters are ignored.
+                let ignored = ["accept", "content-type", "authorization"].contains(&lower.as_str())
+                    || self.auth_header.as_deref() == Some(lower.as_str());
+                (!ignored).then_some(ParamLocation::Header)
+            }
+            Parameter::Cookie { .. } => {
+                self.error(
+                    origin,
+                    format!("cookie parameter `{}` is not supported", data.name),
+                    "SecMaster takes no cookies: remove the parameter, or declare it `in: header` if the API reads it from a header",
+                );
+                None
+            }
+        }
+    }
+
+    /// One parameter of the operation; `None` when the client does not take it or it is faulty.
+    fn parameter(
+        &mut self,
+        placed: &Placed,
+        scope: Scope,
+        type_name: &str,
+        operation_id: &str,
+        arg_names: &mut Namespace,
+    ) -> Option<Param> {
+        let location = self.parameter_location(placed)?;
+        let (parameter, origin) = placed;
+        let data = parameter.parameter_data_ref();
+        let mut at = origin.clone();
+        at.push("schema".to_owned());
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                // For a parameter given by `$ref` this place does not exist in the file; the
+                // `$ref` item is then shown.
+                let here = Here {
+                    doc: format!(
+                        "Values of the `{}` parameter of `{operation_id}`.",
+                        data.name
+                    ),
+                    path: at.clone(),
+                };
+                let place = format!("{type_name}{}", pascal(&data.name));
+                self.schema_type(schema, &place, &here)
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        if !self.is_plain_value(&ty) {
+            self.error(
+                &at,
+                format!(
+                    "parameter `{}` is an object, which a path, query or header cannot carry",
+                    data.name
+                ),
+                "give it a string, number, boolean or enum schema (or a list of them), or move it into the request body",
+            );
+            return None;
+        }
+        let from_scope =
+            location == ParamLocation::Path && scope.parameters().contains(&data.name.as_str());
+        Some(Param {
+            name: if from_scope {
+                snake(&data.name)
+            } else {
+                arg_names.claim_snake(&data.name)
+            },
+            wire_name: data.name.clone(),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            docs: parameter_docs(data, location),
+            from_scope,
+        })
+    }
+
+    /// The documented answers, successes and errors apart.
+    fn outcomes(
+        &mut self,
+        place: &Place,
+        operation_id: &str,
+        type_name: &str,
+    ) -> (Vec<Outcome>, Vec<Outcome>) {
+        let responses = &place.operation.responses;
+        let two_xx = responses
+            .responses
+            .keys()
+            .filter(|s| StatusMatch::from(*s).is_success())
+            .count();
+        let mut variants = Namespace::default();
+        let (mut successes, mut errors) = (Vec::new(), Vec::new());
+        let all = responses
+            .responses
+            .iter()
+            .map(|(s, r)| (Some(s), r))
+            .chain(responses.default.iter().map(|r| (None, r)));
+        for (status, response) in all {
+            let answer = Answer {
+                status,
+                operation_id,
+                type_name,
+                single_success: two_xx == 1,
+            };
+            let Some(outcome) = self.outcome(place, &answer, response, &mut variants) else {
+                continue;
+            };
+            if outcome.status.is_success() {
+                successes.push(outcome);
+            } else {
+                errors.push(outcome);
+            }
+        }
+        (successes, errors)
+    }
+
+    /// One documented answer; `None` when its `$ref` does not resolve (reported).
+    fn outcome(
+        &mut self,
+        place: &Place,
+        answer: &Answer,
+        response: &ReferenceOr<openapiv3::Response>,
+        variants: &mut Namespace,
+    ) -> Option<Outcome> {
+        let status_key = match answer.status {
+            Some(StatusCode::Code(code)) => code.to_string(),
+            Some(StatusCode::Range(range)) => format!("{range}XX"),
+            None => "default".to_owned(),
+        };
+        let here = Here::new(
+            format!("The `{status_key}` answer of `{}`.", answer.operation_id),
+            &["paths", place.path, place.method, "responses", &status_key],
+        );
+        let response = self.resolve(response, Kind::Response, "response", &here, |c| {
+            &c.responses
+        })?;
+        let status = answer
+            .status
+            .map_or(StatusMatch::Default, StatusMatch::from);
+        let variant = match status {
+            StatusMatch::Code(code) => status_variant(code),
+            StatusMatch::Range(range) => format!("Status{range}xx"),
+            StatusMatch::Default => "Other".to_owned(),
+        };
+        let variant = variants.claim(&variant, "");
+        let success = status.is_success();
+        let type_place = if success && answer.single_success {
+            format!("{}Response", answer.type_name)
+        } else {
+            format!("{}{variant}", answer.type_name)
+        };
+        let body = match self.response_body(&response.content, &type_place, &here) {
+            // An error body is read whole, as text, whatever its media type.
+            ResponseBody::Binary if !success => ResponseBody::Text,
+            body => body,
+        };
+        let headers: Vec<String> = response.headers.keys().cloned().collect();
+        Some(Outcome {
+            status,
+            variant,
+            docs: response_docs(&response.description, &headers),
+            body,
+        })
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        parameter: &ReferenceOr<Parameter>,
+        origin: &[String],
+    ) -> Option<Parameter> {
+        let here = Here {
+            doc: String::new(),
+            path: origin.to_vec(),
+        };
+        self.resolve(parameter, Kind::Parameter, "parameter", &here, |c| {
+            &c.parameters
+        })
+    }
+}
+
+fn same_location(a: &Parameter, b: &Parameter) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Narrows the location of a path key to `part` of it (`{id}` in `/v1/{id}`), when the key is
+/// written on its line as given (plain or quoted).
+fn point_into_key(mut location: Location, key: &str, part: &str) -> Location {
+    let Some(offset) = key.find(part) else {
+        return location;
+    };
+    let line: Vec<char> = location.source.chars().collect();
+    let start = location.column.saturating_sub(1);
+    let quoted = matches!(line.get(start), Some('"' | '\''));
+    let written: String = line.iter().skip(start + usize::from(quoted)).collect();
+    if written.starts_with(key) {
+        location.column += usize::from(quoted) + key[..offset].chars().count();
+        location.width = part.chars().count();
+    }
+    location
+}
+
+/// What names one answer: its status, and the operation it belongs to.
+struct Answer<'a> {
+    status: Option<&'a StatusCode>,
+    operation_id: &'a str,
+    type_name: &'a str,
+    /// Whether it is the operation's only success (its body type is then `{Operation}Response`).
+    single_success: bool,
+}
+
+impl Scope {
+    /// The handle for an operation with these path parameters.
+    fn of_path_parameters(declared: &BTreeSet<String>) -> Scope {
+        if declared.contains("project_id") && declared.contains("workspace_id") {
+            Scope::Workspace
+        } else if declared.contains("project_id") {
+            Scope::Project
+        } else {
+            Scope::Client
+        }
+    }
+}
+
+/// The docs of an operation: summary and description, or its name.
+fn operation_docs(operation: &openapiv3::Operation, operation_id: &str) -> Docs {
+    let mut docs = Vec::new();
+    if let Some(summary) = &operation.summary {
+        docs.extend(description_lines(summary));
+    }
+    if let Some(description) = &operation.description {
+        if !docs.is_empty() {
+            docs.push(String::new());
+        }
+        docs.extend(description_lines(description));
+    }
+    if docs.is_empty() {
+        docs.push(format!("The `{operation_id}` operation."));
+    }
+    docs
+}
+
+/// The docs of a parameter: its description or its name and place, and its constraints.
+fn parameter_docs(data: &openapiv3::ParameterData, location: ParamLocation) -> Docs {
+    let mut docs = Vec::new();
+    if let Some(description) = &data.description {
+        docs.extend(description_lines(description));
+    }
+    if docs.is_empty() {
+        let place = match location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        docs.push(format!("The `{}` {place} parameter.", data.name));
+    }
+    if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
+        docs.extend(constraint_docs(schema));
+    }
+    docs
+}
+
+/// The docs of an answer: its description and the headers it documents.
+fn response_docs(description: &str, headers: &[String]) -> Docs {
+    let mut docs: Docs = description_lines(description).collect();
+    if !headers.is_empty() {
+        docs.push(String::new());
+        docs.push(format!(
+            "Response headers: {}.",
+            headers
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    docs
+}
+
+/// Names of the `{name}` placeholders of a path template, in order.
+fn template_parameters(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(after[..close].to_owned());
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+/// Enum variant for a documented status code.
+fn status_variant(code: u16) -> String {
+    let name = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "NoContent",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    name.to_owned()
+}
