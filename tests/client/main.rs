@@ -3,8 +3,13 @@
 //! and the exact parse of the answer.
 
 mod example_cli;
+mod hostile_answers;
 mod import_workflow;
+mod memory;
+mod redirects;
+mod retry_safety;
 mod runtime_behaviour;
 mod signature;
+mod special_uploads;
 mod tracing_spans;
 mod workflow_operations;
