@@ -187,13 +187,11 @@ async fn until_silent<T>(
     tokio::pin!(send);
     loop {
         let wait = idle.saturating_sub(activity.idle_for());
-        tokio::select! {
-            done = &mut send => return Ok(done),
-            () = tokio::time::sleep(wait) => {
-                if activity.idle_for() >= idle {
-                    return Err(idle);
-                }
-            }
+        match tokio::time::timeout(wait, &mut send).await {
+            Ok(done) => return Ok(done),
+            // The body may have moved meanwhile: only a full `idle` of silence ends the wait.
+            Err(_) if activity.idle_for() >= idle => return Err(idle),
+            Err(_) => {}
         }
     }
 }

@@ -427,3 +427,34 @@ async fn the_lifecycle_example_stops_when_an_answer_says_success_false() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_file_piped_through_dev_stdin_is_sent_whole() {
+    let server = TestServer::start(vec![Reply::status(200).json(r#"{"code":"00000000"}"#)]).await;
+    let content: Vec<u8> = (0..2_000_000u32).map(|i| (i % 253) as u8).collect();
+    let expected = content.clone();
+    let args = args(&server, "/dev/stdin", &["--token", "T"]);
+    let output = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new(example("import_workflow"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&content));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        output
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let request = &server.requests()[0];
+    assert_eq!(request.header("content-length"), None);
+    let parts = request.multipart().unwrap();
+    assert_eq!(parts[0].file_name.as_deref(), Some("stdin"));
+    assert!(parts[0].data == expected, "{} bytes", parts[0].data.len());
+}

@@ -389,3 +389,38 @@ async fn an_envelope_saying_success_false_can_be_checked() {
         .unwrap();
     assert_eq!(answer.rejection(), None);
 }
+
+#[tokio::test]
+async fn a_download_cut_off_midway_says_so() {
+    let server = TestServer::start(vec![Reply::status(200)
+        .header("X-Request-Id", "dl-1")
+        .header("Content-Length", "100000")
+        .body(vec![1u8; 1000])
+        .close()])
+    .await;
+    let answer = client(&server)
+        .workspace("p", "w")
+        .export_aopworkflow(secmaster::types::ExportAopworkflowBody::new(vec![
+            "x".into()
+        ]))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let err = answer
+        .into_inner()
+        .save(dir.path().join("export.zip"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::AnswerLost { status: 200, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with(
+            "SecMaster answered 200 OK (request id dl-1), but the connection failed while the \
+             answer was being read"
+        ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
