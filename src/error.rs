@@ -321,7 +321,7 @@ impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SecMaster answered ")?;
         write_status(f, self.status)?;
-        if (300..400).contains(&self.status) {
+        if is_redirect(self.status) {
             match &self.location {
                 Some(location) => write!(f, ", a redirect to `{}`", excerpt(location, BODY_CHARS))?,
                 None => write!(f, ", a redirect without a `Location`")?,
@@ -339,6 +339,12 @@ impl<E> fmt::Display for ApiError<E> {
         }
         write_request_id(f, self.request_id.as_deref())
     }
+}
+
+/// Whether `status` asks the client to go elsewhere (every 3xx but 304, which answers a
+/// conditional request, and the client sends none).
+pub(crate) fn is_redirect(status: u16) -> bool {
+    (300..400).contains(&status) && status != 304
 }
 
 /// `200 OK`: the status and its reason phrase, when it has one.

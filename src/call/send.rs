@@ -14,7 +14,7 @@ use super::request::{ApiRequest, Prepared};
 use crate::activity::{Activity, SourceFailure};
 use crate::client::Client;
 use crate::deadline::Deadline;
-use crate::error::{ApiError, Error};
+use crate::error::{is_redirect, ApiError, Error};
 use crate::failure::{classify, Failure};
 use crate::retry::{self, is_idempotent_method, Attempt, Decision, Outcome, RetryPolicy};
 use std::future::Future;
@@ -74,7 +74,7 @@ impl Client {
                     if let Some(id) = &request_id {
                         tracing::Span::current().record("request_id", id.as_str());
                     }
-                    if (300..400).contains(&status) {
+                    if is_redirect(status) {
                         tracing::debug!(status, "redirect not followed");
                         return Err(redirect(response, status, request_id, &reading).await);
                     }
