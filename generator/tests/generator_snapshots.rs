@@ -11,8 +11,13 @@ fn render(spec: &Path) -> String {
         generator::Config::new().spec_file(spec)
     };
     let files = config.render().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(files.len(), 1);
-    files.into_iter().next().unwrap().contents
+    // The root file, the family's and (when several families share types) the shared one, each
+    // under its name.
+    files
+        .iter()
+        .map(|f| format!("//// {}\n{}", f.name, f.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 macro_rules! fixture {
