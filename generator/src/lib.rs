@@ -52,6 +52,7 @@ mod manifest;
 mod model;
 mod names;
 mod official;
+mod parallel;
 mod place;
 mod reference;
 mod spec;
@@ -65,7 +66,6 @@ pub use write::{write_all, OutputFile, WriteOutcome};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to generate from, and where to.
 #[derive(Debug, Clone, Default)]
@@ -385,38 +385,13 @@ fn listed(names: &[String]) -> String {
 /// file already in `previous` (its fingerprint says so, and its text is as written) is taken as it
 /// is, not formatted again: regenerating after an edit formats only the files it changes.
 fn render_api(api: &model::Api, previous: Option<&Path>) -> Result<Vec<OutputFile>, Error> {
-    let units = emit::units(api);
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(units.len());
-    let mut done: Vec<(usize, Result<OutputFile, String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(unit) = units.get(i) else {
-                            return done;
-                        };
-                        done.push((i, render_unit(api, *unit, previous)));
-                    }
-                })
-            })
-            .collect();
-        let mut done = Vec::new();
-        for worker in workers {
-            match worker.join() {
-                Ok(files) => done.extend(files),
-                // A panic is a generator bug: raised again here, where the caller catches it.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        done
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter()
+    // The largest files first, so that no core is left with a large one at the end.
+    let mut units: Vec<(usize, emit::Unit)> = emit::units(api).into_iter().enumerate().collect();
+    units.sort_by_key(|(_, unit)| std::cmp::Reverse(unit.weight(api)));
+    let mut files = parallel::map(units, |(i, unit)| (i, render_unit(api, unit, previous)));
+    files.sort_by_key(|(i, _)| *i);
+    files
+        .into_iter()
         .map(|(_, file)| file.map_err(Error::Internal))
         .collect()
 }

@@ -106,6 +106,18 @@ impl Unit {
         }
     }
 
+    /// How much the file holds, roughly: its operations and types.
+    pub fn weight(self, api: &Api) -> usize {
+        match self {
+            Unit::Root => api.families.len(),
+            Unit::Family(i) => {
+                api.operations.iter().filter(|op| op.family == i).count()
+                    + api.types.iter().filter(|t| t.families == [i]).count()
+            }
+            Unit::Shared => api.types.iter().filter(|t| is_shared(t)).count(),
+        }
+    }
+
     /// The file's tokens, before formatting.
     pub fn tokens(self, api: &Api) -> TokenStream {
         match self {
