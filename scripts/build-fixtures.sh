@@ -21,7 +21,8 @@ if ((pages)); then
   mkdir -p "$scratch/.pages"
   transcribed=()
   for page in "${fixtures[@]}"; do
-    out="$scratch/.pages/$(basename "$page" .txt).yaml"
+    # A family file's name is its feature and module: lower snake case.
+    out="$scratch/.pages/$(basename "$page" .txt | tr - _).yaml"
     (cd "$root" && cargo run -q -p generator -- import-doc "$page") > "$out"
     transcribed+=("$out")
   done

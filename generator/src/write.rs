@@ -47,7 +47,9 @@ pub fn fingerprint(tokens: &proc_macro2::TokenStream) -> u64 {
     });
     let mut hash = Fnv::new();
     hash.write(&formatting.to_le_bytes());
-    hash.write(tokens.to_string().as_bytes());
+    // The tokens' text, hashed as it is written rather than held.
+    use std::fmt::Write as _;
+    let _ = write!(hash, "{tokens}");
     hash.finish()
 }
 
@@ -145,6 +147,13 @@ impl Fnv {
         let mut hash = Fnv::new();
         hash.write(bytes);
         hash.finish()
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
     }
 }
 

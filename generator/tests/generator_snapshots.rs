@@ -47,6 +47,13 @@ fixture!(
     references,
 );
 
+/// Two families sharing types (tests/fixtures/families): the root, a file per family, and the
+/// shared types behind the features of the families that reach them.
+#[test]
+fn families() {
+    insta::assert_snapshot!("families", render(Path::new("tests/fixtures/families")));
+}
+
 /// generated/ must be what spec/ gives. A hand edit of a generated file fails here when the build
 /// script did not run since (it regenerates only when spec/ or the generator changed); CI runs
 /// `cargo run -p generator -- --check` before building, which catches a stale generated/ in every
