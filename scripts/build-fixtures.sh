@@ -21,7 +21,8 @@ if ((pages)); then
   mkdir -p "$scratch/.pages"
   transcribed=()
   for page in "${fixtures[@]}"; do
-    out="$scratch/.pages/$(basename "$page" .txt).yaml"
+    # A family file's name is its feature and module: lower snake case.
+    out="$scratch/.pages/$(basename "$page" .txt | tr - _).yaml"
     (cd "$root" && cargo run -q -p generator -- import-doc "$page") > "$out"
     transcribed+=("$out")
   done
@@ -39,6 +40,9 @@ for fixture in "${fixtures[@]}"; do
     cp "$root"/spec/*.yaml "$crate/spec/"
   fi
   cp "$fixture" "$crate/spec/"
+  # The client's files and the features block of its Cargo.toml for this spec (the build below
+  # leaves the `regenerate` feature off: `-p secmaster` alone).
+  (cd "$crate" && cargo run -q -p generator >/dev/null) || { echo "FAILED: $(basename "$fixture") (generation)"; failed=1; continue; }
   # Only the library: examples and tests are written against the real spec.
   if (cd "$crate" && cargo clippy -q -p secmaster --lib -- -D warnings && RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p secmaster --lib); then
     echo "ok: $(basename "$fixture")"

@@ -3,6 +3,9 @@
 # beforehand), debug profile, from clean: ours for a spec folder, or progenitor's for a single
 # spec file. Run both in one session to compare; these machines are noisy.
 # usage: scripts/measure-compile.sh ours SPEC_DIR [FEATURES]     e.g. ours /tmp/synthetic/spec
+#        (FEATURES: API families, comma-separated, built with --no-default-features, e.g.
+#        `scripts/measure-compile.sh ours spec workflows`; `none` for the runtime alone; empty for
+#        the default, every family)
 #        scripts/measure-compile.sh progenitor SPEC.yaml            e.g. progenitor /tmp/synthetic/merged.yaml
 # Make the synthetic spec with: cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic
 # progenitor's generator is built by scripts/build-progenitor-peer.sh (outside the repository).
@@ -29,8 +32,15 @@ case $kind in
     rm -rf "$scratch/crate/spec" "$scratch/crate/generated"
     mkdir -p "$scratch/crate/spec" "$scratch/crate/generated"
     cp "$spec"/*.yaml "$scratch/crate/spec/"
+    # The client's files and its features block for this spec (the build below does not
+    # regenerate: `-p secmaster` alone leaves the `regenerate` feature off).
+    (cd "$scratch/crate" && cargo run -q -p generator >/dev/null)
     args=(-p secmaster --lib)
-    [[ -n $features ]] && args+=(--no-default-features --features "$features")
+    case $features in
+      "") ;;                                     # the default: every family
+      none) args+=(--no-default-features) ;;    # the runtime alone
+      *) args+=(--no-default-features --features "$features") ;;
+    esac
     read -r seconds kib < <(measure secmaster "${args[@]}")
     lines=$(cat "$scratch/crate/generated/"*.rs | wc -l)
     ;;

@@ -21,14 +21,27 @@
 //! # Ok(()) }
 //! ```
 
+//!
+//! # Features
+//!
+//! Each API family (one spec file: `alerts`, `incidents`, `workflows`, ...) is a cargo feature
+//! that compiles its operations, its methods on the handles and the types only it uses; `full`
+//! (the default) enables every family. An application that calls a few families compiles only
+//! those: `secmaster = { version = "0.1", default-features = false, features = ["workflows"] }`.
+//! Types several families use are compiled when any of them is. `regenerate` rebuilds the
+//! generated code from `spec/` at build time (this repository's own builds turn it on).
+
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The runtime, one concern per module, in layers with no import circle: `sanitize`, `failure`,
 // `limits`, `budget` and `activity` stand alone; `error`, `headers`, `deadline`, `retry`,
 // `signing` and `upload` stand alone or on those; `credentials`, `response` and `client` build on
 // them; `call` (what generated code calls) builds on all of them and nothing imports from it.
+// What only generated code calls is unused while a family is off.
 mod activity;
 mod budget;
+#[cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]
 mod call;
 mod client;
 mod credentials;
@@ -52,8 +65,9 @@ pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;
 
-// The generated operations and types: `generated/secmaster.rs`, or a fresh copy in OUT_DIR when
-// the source tree is read-only (see build.rs).
+// The generated operations and types: `generated/secmaster.rs` (the `types` and `operations`
+// modules, and one module per API family, each including its family's file), or a fresh copy in
+// OUT_DIR when the source tree is read-only (see build.rs).
 #[cfg(not(secmaster_generated_in_out_dir))]
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),

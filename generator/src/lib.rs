@@ -48,9 +48,11 @@ mod doc_text;
 mod emit;
 pub mod import_doc;
 mod load;
+mod manifest;
 mod model;
 mod names;
 mod official;
+mod parallel;
 mod place;
 mod reference;
 mod spec;
@@ -63,10 +65,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, Note};
 pub use write::{write_all, OutputFile, WriteOutcome};
 
 use std::fmt;
-use std::path::PathBuf;
-
-/// Name of the generated file inside the output folder.
-const OUTPUT_FILE: &str = "secmaster.rs";
+use std::path::{Path, PathBuf};
 
 /// What to generate from, and where to.
 #[derive(Debug, Clone, Default)]
@@ -74,6 +73,7 @@ pub struct Config {
     spec_dirs: Vec<PathBuf>,
     spec_files: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
+    manifest: Option<PathBuf>,
 }
 
 /// Why generation failed.
@@ -86,6 +86,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The manifest's features block does not list the API families of the spec (or the manifest
+    /// cannot be read, or has no block): the message says which and what to run.
+    Manifest { path: PathBuf, message: String },
     /// The generator produced code it cannot format: a generator bug.
     Internal(String),
 }
@@ -100,6 +103,7 @@ impl fmt::Display for Error {
                 write!(f, "\nerror: the spec has {n} {faults}; nothing was written")
             }
             Error::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
+            Error::Manifest { path, message } => write!(f, "{}: {message}", path.display()),
             Error::Internal(message) => f.write_str(message),
         }
     }
@@ -149,6 +153,15 @@ impl Config {
         self
     }
 
+    /// The client's `Cargo.toml`, whose `[features]` table has one feature per API family in a
+    /// marked block: [`Config::generate`] rewrites the block, [`Config::check`] names the manifest
+    /// when the block is stale, and [`Config::render`] fails when it is (a build must not drop a
+    /// family silently).
+    pub fn manifest(mut self, path: impl Into<PathBuf>) -> Self {
+        self.manifest = Some(path.into());
+        self
+    }
+
     fn output_dir(&self) -> PathBuf {
         self.out_dir
             .clone()
@@ -170,40 +183,80 @@ impl Config {
         Ok(files)
     }
 
-    /// The files the spec gives, without touching the disk beyond reading the spec. Every fault
-    /// of every file is reported at once: those found reading and merging the files, and those
-    /// found building the model of the files that could be read.
+    /// The files the spec gives, without touching the disk beyond reading the spec and the
+    /// output folder (a file whose content would not change is taken from there, not formatted
+    /// again). Every fault of every file is reported at once: those found reading and merging
+    /// the files, and those found building the model of the files that could be read. With a
+    /// [`Config::manifest`], a features block that does not list the spec's families is an error
+    /// that says what to run.
     pub fn render(&self) -> Result<Vec<OutputFile>, Error> {
-        // A panic is a generator bug; it must still end in an error that says so, not in a crash
-        // of the build script or the command (and nothing is written either way).
-        match std::panic::catch_unwind(|| self.render_unguarded()) {
-            Ok(result) => result,
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(Error::Internal(format!(
-                    "error: the generator crashed on this spec ({what}); this is a generator bug, please report it with the spec; nothing was written"
-                )))
+        let rendered = guarded(|| self.render_parts(Some(&self.output_dir())))?;
+        if let Some(path) = &self.manifest {
+            let text = read_manifest(path)?;
+            let stale =
+                manifest::missing_and_extra(&text, &rendered.features).map_err(|message| {
+                    Error::Manifest {
+                        path: path.clone(),
+                        message: format!("{message}; add them, then run `cargo run -p generator`"),
+                    }
+                })?;
+            if let Some(manifest::Stale { missing, extra }) = stale {
+                let mut what = Vec::new();
+                if !missing.is_empty() {
+                    what.push(format!(
+                        "lacks the features of the API families {}",
+                        listed(&missing)
+                    ));
+                }
+                if !extra.is_empty() {
+                    what.push(format!(
+                        "has features of families no spec file gives ({})",
+                        listed(&extra)
+                    ));
+                }
+                if what.is_empty() {
+                    what.push("is not as the generator writes it".to_owned());
+                }
+                return Err(Error::Manifest {
+                    path: path.clone(),
+                    message: format!(
+                        "the features block {}; run `cargo run -p generator` (it rewrites the block between `{}` and `{}`) and build again",
+                        what.join(" and "),
+                        manifest::BEGIN,
+                        manifest::END
+                    ),
+                });
             }
         }
+        Ok(rendered.files)
     }
 
-    /// [`Config::render`] without turning a panic into an error: what the fuzzer runs (it catches
-    /// panics itself, to report them as crashes). Not for other uses.
+    /// [`Config::render`] without turning a panic into an error, without reusing earlier output
+    /// and without the manifest: what the fuzzer runs (it catches panics itself, to report them
+    /// as crashes). Not for other uses.
     #[doc(hidden)]
     pub fn render_unguarded(&self) -> Result<Vec<OutputFile>, Error> {
+        self.render_parts(None).map(|r| r.files)
+    }
+
+    fn render_parts(&self, previous: Option<&Path>) -> Result<Rendered, Error> {
         let inputs = self.inputs()?;
         let names: Vec<String> = inputs.iter().map(|p| load::display_name(p)).collect();
         let loaded = load::load_all(&inputs);
         let mut diagnostics = loaded.diagnostics;
         // The model is built also when some file could not be read, to report the faults of the
         // others in the same run; it is rendered only when everything was read without fault.
-        if let Some(spec) = &loaded.spec {
-            match model::build(spec) {
-                Ok(api) if loaded.complete && diagnostics.is_empty() => return render_api(&api),
+        if let Some(spec) = loaded.spec {
+            let built = model::build(&spec);
+            // The documents and their text are not needed for rendering.
+            drop(spec);
+            match built {
+                Ok(api) if loaded.complete && diagnostics.is_empty() => {
+                    return Ok(Rendered {
+                        files: render_api(&api, previous)?,
+                        features: api.families.iter().map(|f| f.feature.clone()).collect(),
+                    });
+                }
                 Ok(_) => {}
                 Err(found) => {
                     // The model meets again some faults the loader reported (a dangling `$ref`
@@ -232,26 +285,132 @@ impl Config {
         Err(Error::Spec(diagnostics))
     }
 
-    /// Generates into the output folder, writing only files whose content changed. On any error
-    /// nothing is written.
+    /// Generates into the output folder, writing only files whose content changed (and
+    /// formatting only those), and rewrites the [`Config::manifest`]'s features block when it
+    /// changed. On any error nothing is written.
     pub fn generate(&self) -> Result<Vec<(PathBuf, WriteOutcome)>, Error> {
-        let files = self.render()?;
         let out = self.output_dir();
-        write::write_all(&out, &files).map_err(|source| Error::Io { path: out, source })
+        let rendered = guarded(|| self.render_parts(Some(&out)))?;
+        let manifest = match &self.manifest {
+            Some(path) => {
+                let text = read_manifest(path)?;
+                let synced = manifest::sync(&text, &rendered.features).map_err(|message| {
+                    Error::Manifest {
+                        path: path.clone(),
+                        message: format!("{message}; add them and run the generator again"),
+                    }
+                })?;
+                Some((path, text, synced))
+            }
+            None => None,
+        };
+        let mut outcomes = write::write_all(&out, &rendered.files)
+            .map_err(|source| Error::Io { path: out, source })?;
+        if let Some((path, text, synced)) = manifest {
+            let outcome = if text == synced {
+                WriteOutcome::Unchanged
+            } else {
+                write::write_atomic(path, synced.as_bytes()).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                WriteOutcome::Written
+            };
+            outcomes.push((path.clone(), outcome));
+        }
+        Ok(outcomes)
     }
 
-    /// The output files that are missing or differ from what the spec gives.
+    /// The output files that are missing or differ from what the spec gives (every file is
+    /// formatted anew, none taken from the output folder), generated files no longer made, and
+    /// the [`Config::manifest`] when its features block is stale.
     pub fn check(&self) -> Result<Vec<PathBuf>, Error> {
-        let files = self.render()?;
-        Ok(write::stale(&self.output_dir(), &files))
+        let rendered = guarded(|| self.render_parts(None))?;
+        let mut stale = write::stale(&self.output_dir(), &rendered.files);
+        if let Some(path) = &self.manifest {
+            let text = read_manifest(path)?;
+            let synced =
+                manifest::sync(&text, &rendered.features).map_err(|message| Error::Manifest {
+                    path: path.clone(),
+                    message,
+                })?;
+            if synced != text {
+                stale.push(path.clone());
+            }
+        }
+        Ok(stale)
     }
 }
 
-/// Renders a built model to output files.
-fn render_api(api: &model::Api) -> Result<Vec<OutputFile>, Error> {
-    let contents = write::format(emit::file(api), &api.sources).map_err(Error::Internal)?;
-    Ok(vec![OutputFile {
-        name: OUTPUT_FILE.to_owned(),
-        contents,
-    }])
+/// What rendering gives: the files, and the features of the API families.
+struct Rendered {
+    files: Vec<OutputFile>,
+    features: Vec<String>,
+}
+
+/// Runs `render`, turning a panic into an error. A panic is a generator bug; it must still end in
+/// an error that says so, not in a crash of the build script or the command (and nothing is
+/// written either way).
+fn guarded<T>(render: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::Internal(format!(
+                "error: the generator crashed on this spec ({what}); this is a generator bug, please report it with the spec; nothing was written"
+            )))
+        }
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Manifest {
+        path: path.to_owned(),
+        message: format!("cannot read it: {e}"),
+    })
+}
+
+/// `a`, `b` and `c` as text.
+fn listed(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+/// Renders a built model to output files: one per family, the shared types and the root, each
+/// formatted apart, on as many threads as there are cores. A file whose tokens are those of the
+/// file already in `previous` (its fingerprint says so, and its text is as written) is taken as it
+/// is, not formatted again: regenerating after an edit formats only the files it changes.
+fn render_api(api: &model::Api, previous: Option<&Path>) -> Result<Vec<OutputFile>, Error> {
+    // The largest files first, so that no core is left with a large one at the end.
+    let mut units: Vec<(usize, emit::Unit)> = emit::units(api).into_iter().enumerate().collect();
+    units.sort_by_key(|(_, unit)| std::cmp::Reverse(unit.weight(api)));
+    let mut files = parallel::map(units, |(i, unit)| (i, render_unit(api, unit, previous)));
+    files.sort_by_key(|(i, _)| *i);
+    files
+        .into_iter()
+        .map(|(_, file)| file.map_err(Error::Internal))
+        .collect()
+}
+
+/// One output file: its previous text when its tokens did not change, else formatted anew.
+fn render_unit(
+    api: &model::Api,
+    unit: emit::Unit,
+    previous: Option<&Path>,
+) -> Result<OutputFile, String> {
+    let name = unit.file_name(api);
+    let tokens = unit.tokens(api);
+    let fingerprint = write::fingerprint(&tokens);
+    if let Some(text) = previous.and_then(|dir| write::reusable(&dir.join(&name), fingerprint)) {
+        return Ok(OutputFile {
+            name,
+            contents: text,
+        });
+    }
+    let contents = write::format(tokens, &unit.sources(api), fingerprint)?;
+    Ok(OutputFile { name, contents })
 }

@@ -2,7 +2,8 @@
 //!
 //! - `generator` regenerates `generated/` from `spec/` (both at the workspace root);
 //! - `generator --check` writes nothing and fails, naming the stale files, when `generated/`
-//!   differs from what `spec/` gives;
+//!   (or the features block of `Cargo.toml`, one feature per API family) differs from what
+//!   `spec/` gives; without options the generator also rewrites that block;
 //! - `generator --spec PATH [--spec PATH ...] --out DIR` generates from any spec files or folders
 //!   into any folder.
 
@@ -10,16 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: generator [--check] [--spec PATH]... [--out DIR]
+usage: generator [--check] [--spec PATH]... [--out DIR] [--manifest Cargo.toml]
        generator import-doc PAGE.txt [--into spec/FILE.yaml] [--operation-id NAME]
        generator coverage [--spec PATH]... [--missing] [--require-complete]
 
 Generates the SecMaster client from OpenAPI 3.0 YAML files.
 
-  (no options)   regenerate generated/ from spec/ at the workspace root
-  --check        write nothing; exit 1 and name the stale files if generated/ is out of date
+  (no options)   regenerate generated/ from spec/ at the workspace root, and the API
+                 families' features in its Cargo.toml
+  --check        write nothing; exit 1 and name the stale files if generated/ (or the
+                 features block of Cargo.toml) is out of date
   --spec PATH    a spec file, or a folder whose .yaml/.yml files are read (repeatable)
   --out DIR      the folder to write into (default: generated)
+  --manifest F   the Cargo.toml whose features block lists the API families (default:
+                 the workspace root's, when neither --spec nor --out is given)
   -h, --help     print this help
 
   import-doc     transcribe an API reference page (as text) into an OpenAPI operation;
@@ -33,6 +38,7 @@ struct Args {
     check: bool,
     specs: Vec<PathBuf>,
     out: Option<PathBuf>,
+    manifest: Option<PathBuf>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -40,6 +46,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         check: false,
         specs: Vec::new(),
         out: None,
+        manifest: None,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -49,6 +56,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 .specs
                 .push(args.next().ok_or("--spec needs a path")?.into()),
             "--out" => parsed.out = Some(args.next().ok_or("--out needs a folder")?.into()),
+            "--manifest" => {
+                parsed.manifest = Some(args.next().ok_or("--manifest needs a Cargo.toml")?.into())
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -74,7 +84,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.specs.is_empty() && args.out.is_none() {
+    let defaults = args.specs.is_empty() && args.out.is_none();
+    if defaults {
         // The defaults name the workspace's own folders, so that the command works from anywhere in
         // the checkout and the generated header names `spec/...` the same way on every machine.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -99,6 +110,13 @@ fn main() -> ExitCode {
     }
     let out = args.out.unwrap_or_else(|| PathBuf::from("generated"));
     config = config.out_dir(&out);
+    // The client's features, one per family, follow the spec (with the defaults, the root's
+    // Cargo.toml).
+    match (args.manifest, defaults) {
+        (Some(manifest), _) => config = config.manifest(manifest),
+        (None, true) => config = config.manifest("Cargo.toml"),
+        (None, false) => {}
+    }
 
     if args.check {
         return match config.check() {
@@ -111,8 +129,7 @@ fn main() -> ExitCode {
                     eprintln!("stale: {}", path.display());
                 }
                 eprintln!(
-                    "error: {} differs from what the spec gives; run `cargo run -p generator` and commit the result",
-                    out.display()
+                    "error: the files above differ from what the spec gives; run `cargo run -p generator` and commit the result"
                 );
                 ExitCode::FAILURE
             }
@@ -128,6 +145,7 @@ fn main() -> ExitCode {
                 match outcome {
                     generator::WriteOutcome::Written => println!("wrote {}", path.display()),
                     generator::WriteOutcome::Unchanged => println!("unchanged {}", path.display()),
+                    generator::WriteOutcome::Removed => println!("removed {}", path.display()),
                 }
             }
             ExitCode::SUCCESS

@@ -17,6 +17,11 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
+/// Whether `name` is a keyword, which cannot be a plain identifier.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Replaces every character that cannot appear in an identifier by a word break, so that case
 /// conversion treats `x-request id` like `x_request_id`.
 fn words(raw: &str) -> String {

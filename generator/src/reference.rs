@@ -117,6 +117,13 @@ impl ComponentNames {
         }
     }
 
+    /// Whether `section` has `name`.
+    pub fn contains(&self, section: &str, name: &str) -> bool {
+        self.0
+            .get(section)
+            .is_some_and(|names| names.contains(name))
+    }
+
     /// The names of one section.
     pub fn in_section(&self, section: &str) -> BTreeSet<&str> {
         self.0
@@ -279,6 +286,16 @@ fn local_fault(
     defined: &ComponentNames,
     external: Option<&External>,
 ) -> Option<ReferenceFault> {
+    // The common case first, without building any text: a reference to a defined component of
+    // the right kind.
+    if let Some((section, name)) = target
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.split_once('/'))
+    {
+        if Kind::of_section(section) == Some(kind) && defined.contains(section, name) {
+            return None;
+        }
+    }
     let prefix = external.map_or("", |e| e.file_part);
     let wanted = format!("{prefix}#/components/{}/NAME", kind.section());
     let shown = short(external.map_or(target, |e| e.whole));

@@ -11,8 +11,13 @@ fn render(spec: &Path) -> String {
         generator::Config::new().spec_file(spec)
     };
     let files = config.render().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(files.len(), 1);
-    files.into_iter().next().unwrap().contents
+    // The root file, the family's and (when several families share types) the shared one, each
+    // under its name.
+    files
+        .iter()
+        .map(|f| format!("//// {}\n{}", f.name, f.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 macro_rules! fixture {
@@ -41,6 +46,13 @@ fixture!(
     multipart,
     references,
 );
+
+/// Two families sharing types (tests/fixtures/families): the root, a file per family, and the
+/// shared types behind the features of the families that reach them.
+#[test]
+fn families() {
+    insta::assert_snapshot!("families", render(Path::new("tests/fixtures/families")));
+}
 
 /// generated/ must be what spec/ gives. A hand edit of a generated file fails here when the build
 /// script did not run since (it regenerates only when spec/ or the generator changed); CI runs

@@ -13,7 +13,7 @@ mod answer;
 mod operation;
 mod types;
 
-use crate::model::{Api, Operation, Scope, TypeRef};
+use crate::model::{Api, Operation, Scope, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -63,13 +63,259 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The whole generated file, before formatting.
-pub fn file(api: &Api) -> TokenStream {
-    let types = types::types_module(&api.types);
-    let operations = operation::operations_module(&api.operations);
+/// Name of the root file, which `src/lib.rs` includes: the `types` and `operations` modules
+/// (re-exports) and one module per family, each including its family's file.
+pub const ROOT_FILE: &str = "secmaster.rs";
+/// Name of the file of the types several families share.
+pub const SHARED_FILE: &str = "shared.rs";
+
+/// One generated file: formatted apart from the others, and only when its tokens changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Root,
+    /// The family's types and operations (index into [`Api::families`]).
+    Family(usize),
+    Shared,
+}
+
+/// The files the model gives, the root first.
+pub fn units(api: &Api) -> Vec<Unit> {
+    let mut units = vec![Unit::Root];
+    units.extend((0..api.families.len()).map(Unit::Family));
+    if api.types.iter().any(is_shared) {
+        units.push(Unit::Shared);
+    }
+    units
+}
+
+impl Unit {
+    /// The file's name in the output folder.
+    pub fn file_name(self, api: &Api) -> String {
+        match self {
+            Unit::Root => ROOT_FILE.to_owned(),
+            Unit::Family(i) => format!("{}.rs", api.families[i].module),
+            Unit::Shared => SHARED_FILE.to_owned(),
+        }
+    }
+
+    /// The spec files the file is made from, for its header.
+    pub fn sources(self, api: &Api) -> Vec<String> {
+        match self {
+            Unit::Family(i) => vec![api.families[i].source.clone()],
+            Unit::Root | Unit::Shared => api.sources.clone(),
+        }
+    }
+
+    /// How much the file holds, roughly: its operations and types.
+    pub fn weight(self, api: &Api) -> usize {
+        match self {
+            Unit::Root => api.families.len(),
+            Unit::Family(i) => {
+                api.operations.iter().filter(|op| op.family == i).count()
+                    + api.types.iter().filter(|t| t.families == [i]).count()
+            }
+            Unit::Shared => api.types.iter().filter(|t| is_shared(t)).count(),
+        }
+    }
+
+    /// The file's tokens, before formatting.
+    pub fn tokens(self, api: &Api) -> TokenStream {
+        match self {
+            Unit::Root => root(api),
+            Unit::Family(i) => family(api, i),
+            Unit::Shared => shared(api),
+        }
+    }
+}
+
+/// Whether a type is shared by several families (with no families at all, every type is).
+fn is_shared(def: &TypeDef) -> bool {
+    def.families.len() != 1
+}
+
+/// The features of families, as a `cfg` predicate: `feature = "a"` or `any(feature = "a", ...)`.
+fn features_predicate(api: &Api, families: &[usize]) -> TokenStream {
+    let features = families.iter().map(|&i| api.families[i].feature.as_str());
+    match families {
+        [_] => quote!(#(feature = #features)*),
+        _ => quote!(any(#(feature = #features),*)),
+    }
+}
+
+/// The attributes that compile an item only with some features, and mark it so in the docs.
+#[derive(Default)]
+struct Gate {
+    /// `#[cfg(...)]`.
+    cfg: TokenStream,
+    /// `#[cfg_attr(docsrs, doc(cfg(...)))]`.
+    doc_cfg: TokenStream,
+}
+
+impl Gate {
+    fn of(api: &Api, families: &[usize]) -> Gate {
+        if families.is_empty() {
+            return Gate::default();
+        }
+        let predicate = features_predicate(api, families);
+        Gate {
+            cfg: quote!(#[cfg(#predicate)]),
+            doc_cfg: quote!(#[cfg_attr(docsrs, doc(cfg(#predicate)))]),
+        }
+    }
+}
+
+/// The root file: `types` and `operations` re-exporting what the enabled families give, and a
+/// module per family that includes the family's file.
+fn root(api: &Api) -> TokenStream {
+    let mut type_exports = TokenStream::new();
+    let mut operation_exports = TokenStream::new();
+    let mut modules = TokenStream::new();
+    for (i, family) in api.families.iter().enumerate() {
+        let module = ident(&family.module);
+        let feature = family.feature.as_str();
+        let cfg = quote!(#[cfg(feature = #feature)]);
+        let own_types = api.types.iter().any(|t| t.families == [i]);
+        if own_types {
+            type_exports.extend(quote!(#cfg pub use crate::#module::types::*;));
+        }
+        operation_exports.extend(quote!(#cfg pub use crate::#module::operations::*;));
+        let file = format!("{}.rs", family.module);
+        let mut doc = vec![format!("The API family of `{}`:", family.source)];
+        if own_types {
+            doc.push(
+                "its request builders ([`operations`]) and the types only it uses ([`types`]),"
+                    .to_owned(),
+            );
+            doc.push("both also in the crate's `operations` and `types`.".to_owned());
+        } else {
+            doc.push(
+                "its request builders ([`operations`]), also in the crate's `operations`."
+                    .to_owned(),
+            );
+        }
+        doc.push(String::new());
+        doc.push(format!(
+            "Compiled with the `{feature}` feature (on by default)."
+        ));
+        let doc = own_docs(&doc);
+        modules.extend(quote! {
+            #doc
+            #cfg
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            pub mod #module {
+                include!(#file);
+            }
+        });
+    }
+    let mut shared_families: Vec<usize> = api
+        .types
+        .iter()
+        .filter(|t| is_shared(t))
+        .flat_map(|t| t.families.iter().copied())
+        .collect();
+    shared_families.sort_unstable();
+    shared_families.dedup();
+    let shared = units(api).contains(&Unit::Shared).then(|| {
+        let gate = Gate::of(api, &shared_families).cfg;
+        type_exports.extend(quote!(#gate pub use crate::shared::*;));
+        quote! {
+            /// Types several families use, each compiled when any of them is; re-exported in
+            /// [`types`].
+            mod shared {
+                include!(#SHARED_FILE);
+            }
+        }
+    });
+    quote! {
+        /// Request and response bodies of the SecMaster API, one type per schema, of the families
+        /// enabled by features.
+        ///
+        /// String enums keep values this client does not know yet in their last variant, so a
+        /// value the service adds later is read without error and sent back unchanged.
+        pub mod types {
+            #type_exports
+        }
+
+        /// One request builder per operation, of the families enabled by features: set optional
+        /// parameters, then `.await` it (or call `send`). The builders are made by the methods of
+        /// [`Client`], [`ProjectClient`] and [`WorkspaceClient`].
+        pub mod operations {
+            #operation_exports
+        }
+
+        #modules
+        #shared
+    }
+}
+
+/// A family's file: its own types (those no other family reaches) and its operations.
+fn family(api: &Api, index: usize) -> TokenStream {
+    let family = &api.families[index];
+    let own: Vec<&TypeDef> = api.types.iter().filter(|t| t.families == [index]).collect();
+    let types = (!own.is_empty()).then(|| {
+        // The shared types the family's own types name, imported by name.
+        let shared_names: std::collections::HashSet<&str> = api
+            .types
+            .iter()
+            .filter(|t| is_shared(t))
+            .map(|t| t.name.as_str())
+            .collect();
+        let shared: std::collections::BTreeSet<&str> = own
+            .iter()
+            .flat_map(|t| t.named())
+            .filter(|name| shared_names.contains(name))
+            .collect();
+        let shared = (!shared.is_empty()).then(|| {
+            let names = shared.iter().map(|n| ident(n));
+            quote!(use crate::shared::{#(#names),*};)
+        });
+        let items = types::type_items(own.iter().map(|t| (*t, Gate::default())));
+        let doc = own_docs(&[format!(
+            "The types only the operations of `{}` use.",
+            family.source
+        )]);
+        quote! {
+            #doc
+            pub mod types {
+                #[allow(unused_imports)]
+                use serde::{Deserialize, Serialize};
+                #shared
+                #items
+            }
+        }
+    });
+    let operations = operation::operation_items(
+        api.operations.iter().filter(|op| op.family == index),
+        &family.feature,
+    );
+    let doc = own_docs(&[format!(
+        "The request builders of the operations of `{}`.",
+        family.source
+    )]);
     quote! {
         #types
-        #operations
+
+        #doc
+        pub mod operations {
+            #[allow(unused_imports)]
+            use crate::types;
+            #operations
+        }
+    }
+}
+
+/// The shared file: the types several families reach, each behind their features.
+fn shared(api: &Api) -> TokenStream {
+    let items = types::type_items(
+        api.types
+            .iter()
+            .filter(|t| is_shared(t))
+            .map(|t| (t, Gate::of(api, &t.families))),
+    );
+    quote! {
+        #[allow(unused_imports)]
+        use serde::{Deserialize, Serialize};
+        #items
     }
 }
 

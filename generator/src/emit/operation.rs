@@ -1,4 +1,4 @@
-//! The items of each operation, in the `operations` module: the request builder struct, the
+//! The items of each operation, in its family's `operations` module: the request builder struct, the
 //! method of the scope handle that makes it, its setters and `send`, its `IntoFuture`, and the
 //! enums of its documented error and success answers.
 
@@ -9,18 +9,18 @@ use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-pub(super) fn operations_module(operations: &[Operation]) -> TokenStream {
-    let items = operations.iter().map(operation_items);
-    quote! {
-        /// One request builder per operation: set optional parameters, then `.await` it (or call
-        /// `send`). The builders are made by the methods of [`Client`], [`ProjectClient`] and
-        /// [`WorkspaceClient`].
-        pub mod operations {
-            #[allow(unused_imports)]
-            use crate::types;
-            #(#items)*
-        }
+/// The items of a family's operations, their scope-handle methods marked for docs as needing
+/// `feature`.
+pub(super) fn operation_items<'a>(
+    operations: impl Iterator<Item = &'a Operation>,
+    feature: &str,
+) -> TokenStream {
+    let doc_cfg = quote!(#[cfg_attr(docsrs, doc(cfg(feature = #feature)))]);
+    let mut out = TokenStream::new();
+    for op in operations {
+        out.extend(items_of(op, &doc_cfg));
     }
+    out
 }
 
 /// How a builder stores what the caller gives.
@@ -128,11 +128,11 @@ fn builder_fields(op: &Operation) -> Vec<BuilderField> {
     fields
 }
 
-fn operation_items(op: &Operation) -> TokenStream {
+fn items_of(op: &Operation, doc_cfg: &TokenStream) -> TokenStream {
     let names = Names::of(op);
     let fields = builder_fields(op);
     let request_struct = request_struct(&names, &fields);
-    let scope_method = scope_method(op, &names, &fields);
+    let scope_method = scope_method(op, &names, &fields, doc_cfg);
     let request_impl = request_impl(op, &names, &fields);
     let into_future = into_future_impl(op, &names);
     let error_enum = error_enum(op, &names);
@@ -175,7 +175,12 @@ fn request_struct(names: &Names, fields: &[BuilderField]) -> TokenStream {
 }
 
 /// The method of the scope handle that starts the request, taking its required fields.
-fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
+fn scope_method(
+    op: &Operation,
+    names: &Names,
+    fields: &[BuilderField],
+    doc_cfg: &TokenStream,
+) -> TokenStream {
     let Names {
         request,
         scope,
@@ -201,6 +206,7 @@ fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> Token
     });
     let doc = method_docs(op, names, fields);
     quote! {
+        #doc_cfg
         impl crate::#scope {
             #doc
             pub fn #method(&self, #(#args),*) -> #request {

@@ -1,7 +1,8 @@
-//! The `types` module: one item per type of the model (an alias, a string enum with the call
-//! machinery's `string_enum!` conversions, or a struct with its `new` constructor).
+//! Types, in a family's `types` module or the shared file: one item per type of the model (an
+//! alias, a string enum with the call machinery's `string_enum!` conversions, or a struct with
+//! its `new` constructor), behind the features of the families that reach it when shared.
 
-use super::{call_item, ident, own_docs, spec_docs, type_tokens};
+use super::{call_item, ident, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
 use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::Namespace;
@@ -11,25 +12,20 @@ use quote::quote;
 /// Most arguments a generated constructor takes (clippy's `too_many_arguments` starts at 8).
 const MAX_CONSTRUCTOR_ARGUMENTS: usize = 7;
 
-pub(super) fn types_module(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(type_item);
-    quote! {
-        /// Request and response bodies of the SecMaster API, one type per schema.
-        ///
-        /// String enums keep values this client does not know yet in their last variant, so a
-        /// value the service adds later is read without error and sent back unchanged.
-        pub mod types {
-            #[allow(unused_imports)]
-            use serde::{Deserialize, Serialize};
-            #(#items)*
-        }
+/// The items of `types`, each behind `gate` (empty outside the shared file).
+pub(super) fn type_items<'a>(types: impl Iterator<Item = (&'a TypeDef, Gate)>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (def, gate) in types {
+        out.extend(type_item(def, &gate));
     }
+    out
 }
 
-fn type_item(def: &TypeDef) -> TokenStream {
+fn type_item(def: &TypeDef, gate: &Gate) -> TokenStream {
+    let cfg = &gate.cfg;
     match &def.kind {
-        TypeKind::Alias(ty) => alias(def, ty),
-        TypeKind::Enum { variants, other } => string_enum(def, variants, other),
+        TypeKind::Alias(ty) => alias(def, ty, gate),
+        TypeKind::Enum { variants, other } => string_enum(def, variants, other, gate),
         TypeKind::Struct {
             fields,
             additional,
@@ -41,8 +37,10 @@ fn type_item(def: &TypeDef) -> TokenStream {
                 fields,
                 additional.as_ref().zip(additional_name.as_ref()),
                 *derives_default,
+                gate,
             );
-            let constructor = constructor(&def.name, fields, additional_name.as_ref());
+            let constructor = constructor(&def.name, fields, additional_name.as_ref())
+                .map(|constructor| quote!(#cfg #constructor));
             quote! {
                 #definition
                 #constructor
@@ -51,19 +49,23 @@ fn type_item(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn alias(def: &TypeDef, ty: &TypeRef) -> TokenStream {
+fn alias(def: &TypeDef, ty: &TypeRef, gate: &Gate) -> TokenStream {
+    let Gate { cfg, doc_cfg } = gate;
     let name = ident(&def.name);
     let doc = spec_docs(&def.docs);
     let ty = type_tokens(ty, true);
     quote! {
         #doc
+        #cfg
+        #doc_cfg
         pub type #name = #ty;
     }
 }
 
 /// A string enum whose last variant keeps values not listed, and its conversions from and to
 /// text (by the call machinery's `string_enum!`).
-fn string_enum(def: &TypeDef, variants: &[Variant], other: &str) -> TokenStream {
+fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) -> TokenStream {
+    let Gate { cfg, doc_cfg } = gate;
     let name = ident(&def.name);
     let doc = spec_docs(&def.docs);
     let other = ident(other);
@@ -73,6 +75,8 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str) -> TokenStream 
     let string_enum = call_item("string_enum");
     quote! {
         #doc
+        #cfg
+        #doc_cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
         pub enum #name {
@@ -81,6 +85,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str) -> TokenStream 
             #other(String),
         }
 
+        #cfg
         #string_enum!(#name { #( #names = #values, )* } else #other);
     }
 }
@@ -96,7 +101,9 @@ fn struct_item(
     fields: &[Field],
     additional: Option<(&TypeRef, &Ident)>,
     derives_default: bool,
+    gate: &Gate,
 ) -> TokenStream {
+    let Gate { cfg, doc_cfg } = gate;
     let name = ident(&def.name);
     let doc = spec_docs(&def.docs);
     let field_items = fields.iter().map(struct_field);
@@ -111,6 +118,8 @@ fn struct_item(
     let default = derives_default.then(|| quote!(Default,));
     quote! {
         #doc
+        #cfg
+        #doc_cfg
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#field_items)*

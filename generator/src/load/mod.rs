@@ -130,9 +130,13 @@ pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
     let mut files = Vec::new();
     let mut parsed_files = Vec::new();
     let mut catalog = Catalog::default();
-    for (name, text) in sources {
+    // Each file is read on its own, on all cores.
+    let read = crate::parallel::map(sources, |(name, text)| {
         let file = SpecFile::new(name, text);
-        let mut parsed = read::parse(&file);
+        let parsed = read::parse(&file);
+        (file, parsed)
+    });
+    for (file, mut parsed) in read {
         diagnostics.append(&mut parsed.faults);
         catalog.add(&file.name, std::mem::take(&mut parsed.names));
         parsed_files.push(parsed);
@@ -151,22 +155,25 @@ pub fn load_sources(sources: Vec<(String, String)>) -> Loaded {
     let mut documents = Vec::new();
     let mut all_read = true;
     let mut references = Vec::new();
-    for (file_index, parsed) in parsed_files.into_iter().enumerate() {
+    let jobs: Vec<(usize, read::Parsed)> = parsed_files.into_iter().enumerate().collect();
+    let deserialized = crate::parallel::map(jobs, |(file_index, mut parsed)| {
         let file = &files[file_index];
-        match parsed.value {
-            Some(mut value) => {
-                localize_references(&mut value, &parsed.references, &file.name, &catalog);
-                match read::deserialize(file, value) {
-                    Ok(document) => documents.push((file_index, document)),
-                    Err(mut faults) => {
-                        diagnostics.append(&mut faults);
-                        all_read = false;
-                    }
-                }
+        let document = parsed.value.take().map(|mut value| {
+            localize_references(&mut value, &parsed.references, &file.name, &catalog);
+            read::deserialize(file, value)
+        });
+        (file_index, document, parsed.references)
+    });
+    for (file_index, document, file_references) in deserialized {
+        match document {
+            Some(Ok(document)) => documents.push((file_index, document)),
+            Some(Err(mut faults)) => {
+                diagnostics.append(&mut faults);
+                all_read = false;
             }
             None => all_read = false,
         }
-        references.push((file_index, parsed.references));
+        references.push((file_index, file_references));
     }
     let (mut spec, conflicts) = merge::merge(files, documents);
     diagnostics.extend(conflicts);

@@ -2,6 +2,7 @@
 //! a value of these types exists (names, handles, boxed fields, which structs derive `Default`),
 //! so emit only writes them out.
 
+pub use super::family::Family;
 use openapiv3::StatusCode;
 
 /// Everything the emitters need.
@@ -9,6 +10,8 @@ use openapiv3::StatusCode;
 pub struct Api {
     /// The spec files, as named in the generated header.
     pub sources: Vec<String>,
+    /// The API families (spec files with operations), in file order.
+    pub families: Vec<Family>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
 }
@@ -40,6 +43,9 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// The families that reach the type (indices into [`Api::families`], sorted): one, and the
+    /// type is emitted with that family; several, and it is shared.
+    pub families: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +76,36 @@ pub struct Field {
     /// Stored behind a `Box` because the type contains itself.
     pub boxed: bool,
     pub docs: Docs,
+}
+
+impl TypeDef {
+    /// The generated types this one names directly (in fields, lists and maps).
+    pub fn named(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        match &self.kind {
+            TypeKind::Alias(ty) => ty.collect_named(&mut names),
+            TypeKind::Enum { .. } => {}
+            TypeKind::Struct {
+                fields, additional, ..
+            } => {
+                for ty in fields.iter().map(|f| &f.ty).chain(additional) {
+                    ty.collect_named(&mut names);
+                }
+            }
+        }
+        names
+    }
+}
+
+impl TypeRef {
+    /// Appends the generated types this one names.
+    pub fn collect_named<'a>(&'a self, names: &mut Vec<&'a str>) {
+        match self {
+            TypeRef::Named(name) => names.push(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.collect_named(names),
+            _ => {}
+        }
+    }
 }
 
 impl Field {
@@ -116,6 +152,8 @@ pub struct Operation {
     pub http_method: String,
     pub path: String,
     pub source: String,
+    /// Its family (index into [`Api::families`]): the spec file it is written in.
+    pub family: usize,
     pub docs: Docs,
     pub scope: Scope,
     pub parameters: Vec<Param>,

@@ -12,6 +12,7 @@
 mod body;
 mod boxing;
 mod docs;
+mod family;
 mod ir;
 mod operation;
 mod schema;
@@ -56,17 +57,22 @@ pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
     let mut builder = Builder::new(spec);
     builder.components();
     builder.alias_cycles();
-    let operations = builder.operations();
+    let mut operations = builder.operations();
+    let (families, faults) = family::families(spec, &mut operations);
+    builder.diagnostics.extend(faults);
     if !builder.diagnostics.is_empty() {
         return Err(Diagnostics(builder.diagnostics));
     }
     let mut types = builder.types;
     boxing::mark_boxed(&mut types);
-    Ok(Api {
+    let mut api = Api {
         sources: spec.files.iter().map(|f| f.name.clone()).collect(),
+        families,
         types,
         operations,
-    })
+    };
+    family::reach(&mut api);
+    Ok(api)
 }
 
 struct Builder<'a> {

@@ -142,6 +142,7 @@ impl Builder<'_> {
             http_method: method.to_uppercase(),
             path: path.to_owned(),
             source: self.file.name.clone(),
+            family: 0,
             docs,
             scope,
             parameters,

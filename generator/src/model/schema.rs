@@ -41,6 +41,7 @@ impl Builder<'_> {
                         name: rust_name,
                         docs: Vec::new(),
                         kind: TypeKind::Alias(target),
+                        families: Vec::new(),
                     });
                 }
             }
@@ -188,6 +189,7 @@ impl Builder<'_> {
                 name,
                 docs: vec!["A schema nested too deeply.".to_owned()],
                 kind: TypeKind::Alias(TypeRef::Value),
+                families: Vec::new(),
             });
             return;
         }
@@ -215,7 +217,12 @@ impl Builder<'_> {
                 TypeKind::Alias(ty)
             }
         };
-        self.types.push(TypeDef { name, docs, kind });
+        self.types.push(TypeDef {
+            name,
+            docs,
+            kind,
+            families: Vec::new(),
+        });
     }
 
     /// The struct of an object schema, with the properties `allOf` brings in.

@@ -172,11 +172,18 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
     let result = std::panic::catch_unwind(|| config.render_unguarded());
     let panic = PANIC.with(|p| p.borrow_mut().take().flatten());
     match result {
-        Err(_) => (
-            Outcome::Crashed(panic.unwrap_or_else(|| "panic".to_owned())),
+        // A panic on a formatting thread is raised again on this one, without the hook.
+        Err(payload) => (
+            Outcome::Crashed(panic.unwrap_or_else(|| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_owned())
+            })),
             Vec::new(),
         ),
-        Ok(Ok(output)) => match output.iter().try_for_each(|f| check_output(&f.contents)) {
+        Ok(Ok(output)) => match check_outputs(&output) {
             Ok(()) => (Outcome::Accepted, Vec::new()),
             Err(what) => (Outcome::Crashed(what), Vec::new()),
         },
@@ -189,7 +196,9 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
                 .collect();
             (Outcome::Rejected, unplaced)
         }
-        Ok(Err(generator::Error::Io { .. })) => (Outcome::Rejected, Vec::new()),
+        Ok(Err(generator::Error::Io { .. } | generator::Error::Manifest { .. })) => {
+            (Outcome::Rejected, Vec::new())
+        }
         Ok(Err(generator::Error::Internal(message))) => (
             Outcome::Crashed(format!("internal error: {message}")),
             Vec::new(),
@@ -199,10 +208,36 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
 
 /// Checks generated code for what would not compile although it parses: two items, fields,
 /// variants, methods or arguments of the same name.
-pub fn check_output(text: &str) -> Result<(), String> {
-    let file = syn::parse_file(text).map_err(|e| format!("generated code does not parse: {e}"))?;
+#[cfg(test)]
+fn check_output(text: &str) -> Result<(), String> {
+    check_files(&[("crate".to_owned(), text)])
+}
+
+/// [`check_output`] over every file of one run, each in its module (the root file is the crate,
+/// a family's file its module), so that methods two families add to one handle are compared too.
+pub fn check_outputs(files: &[generator::OutputFile]) -> Result<(), String> {
+    let modules: Vec<(String, &str)> = files
+        .iter()
+        .map(|f| {
+            let stem = f.name.trim_end_matches(".rs");
+            let module = if f.name == "secmaster.rs" {
+                "crate".to_owned()
+            } else {
+                format!("crate::{stem}")
+            };
+            (module, f.contents.as_str())
+        })
+        .collect();
+    check_files(&modules)
+}
+
+fn check_files(files: &[(String, &str)]) -> Result<(), String> {
     let mut methods: std::collections::HashMap<String, Vec<String>> = Default::default();
-    check_items(&file.items, "crate", &mut methods)?;
+    for (module, text) in files {
+        let file =
+            syn::parse_file(text).map_err(|e| format!("generated code does not parse: {e}"))?;
+        check_items(&file.items, module, &mut methods)?;
+    }
     for (ty, names) in methods {
         unique(names.iter(), &format!("methods of `{ty}`"))?;
     }
