@@ -7,9 +7,16 @@
 //! ```
 //!
 //! Prints the answer as JSON and exits 0; on an error prints what went wrong (for an API error:
-//! status, code, message and request id) to stderr and exits 1. Without `--token` or `--ak`, the
-//! credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK / HUAWEICLOUD_SDK_SECURITY_TOKEN.
+//! status, code, message, an excerpt of the body when it has neither, and request id) to stderr
+//! and exits 1. An answer whose envelope says `success: false` is an error too. Without `--token`
+//! or `--ak`, the credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK /
+//! HUAWEICLOUD_SDK_SECURITY_TOKEN. FILE may be a pipe (`/dev/stdin`, `<(command)`): it is then
+//! sent as it is read, without a length, and only once.
+//!
+//! Everything the server said is printed with control characters escaped, so an answer cannot
+//! drive the terminal or forge output lines.
 
+use secmaster::sanitize::{excerpt, needs_escape};
 use secmaster::{CallOptions, Client, Credentials, Error, UploadFile};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -130,8 +137,19 @@ async fn main() -> ExitCode {
         .await;
     match result {
         Ok(answer) => {
+            if let Some(rejection) = answer.rejection() {
+                eprintln!("error: SecMaster refused the import: its answer says `success: false`");
+                eprintln!("status: {}", rejection.status);
+                print_fields(
+                    rejection.code.as_deref(),
+                    rejection.message.as_deref(),
+                    None,
+                    rejection.request_id.as_deref(),
+                );
+                return ExitCode::FAILURE;
+            }
             match serde_json::to_string_pretty(answer.body()) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => println!("{}", json_for_terminal(&json)),
                 Err(e) => eprintln!("error: cannot print the answer: {e}"),
             }
             ExitCode::SUCCESS
@@ -139,9 +157,15 @@ async fn main() -> ExitCode {
         Err(Error::Api(api)) => {
             eprintln!("error: the import failed");
             eprintln!("status: {}", api.status);
-            eprintln!("code: {}", api.code.as_deref().unwrap_or("-"));
-            eprintln!("message: {}", api.message.as_deref().unwrap_or("-"));
-            eprintln!("request id: {}", api.request_id.as_deref().unwrap_or("-"));
+            // The body says what went wrong when it has neither code nor message (an HTML page
+            // from a proxy, say).
+            let body = (api.code.is_none() && api.message.is_none()).then_some(api.body.as_str());
+            print_fields(
+                api.code.as_deref(),
+                api.message.as_deref(),
+                body,
+                api.request_id.as_deref(),
+            );
             ExitCode::FAILURE
         }
         Err(e) => {
@@ -149,4 +173,40 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the server's code, message, body (when given) and request id, each escaped and cut
+/// to a length that fits a terminal.
+fn print_fields(
+    code: Option<&str>,
+    message: Option<&str>,
+    body: Option<&str>,
+    request_id: Option<&str>,
+) {
+    let shown = |text: Option<&str>, max| text.map_or_else(|| "-".to_owned(), |t| excerpt(t, max));
+    eprintln!("code: {}", shown(code, 200));
+    eprintln!("message: {}", shown(message, 1000));
+    if let Some(body) = body {
+        match body {
+            "" => eprintln!("body: (empty)"),
+            body => eprintln!("body: {}", excerpt(body, 500)),
+        }
+    }
+    eprintln!("request id: {}", shown(request_id, 200));
+}
+
+/// JSON as serde_json writes it, with the characters it leaves as they are but a terminal would
+/// act on (DEL, C1 controls, bidirectional overrides, ...) written as `\uXXXX` escapes: still
+/// the same JSON. serde_json already escapes the C0 controls, so any line break left is layout.
+fn json_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && needs_escape(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape each.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

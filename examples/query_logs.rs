@@ -307,7 +307,7 @@ fn rows_of(page: ListTableLogsResponse) -> (Vec<String>, Vec<Vec<Value>>) {
 }
 
 /// A string as a TSV cell: backslash, tab and line breaks escaped, so that a cell never splits
-/// its line or the columns.
+/// its line or the columns, and other control or invisible characters escaped as `\u{..}`.
 fn tsv_text(text: &str) -> String {
     let mut cell = String::with_capacity(text.len());
     for c in text.chars() {
@@ -316,6 +316,10 @@ fn tsv_text(text: &str) -> String {
             '\t' => cell.push_str("\\t"),
             '\n' => cell.push_str("\\n"),
             '\r' => cell.push_str("\\r"),
+            // Escapes and invisible reordering marks would act on the terminal showing the TSV.
+            c if secmaster::sanitize::needs_escape(c) => {
+                cell.push_str(&secmaster::sanitize::escape(&c.to_string()))
+            }
             c => cell.push(c),
         }
     }

@@ -201,9 +201,7 @@ fn with_request_id(text: String, request_id: Option<&str>) -> String {
 
 /// Text from the service on one line, so that each alert stays one line of output.
 fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    secmaster::sanitize::escape(text).into_owned()
 }
 
 /// The alert's id: the alert's own, or else its record's (the two are the same UUID).

@@ -1,9 +1,10 @@
 //! The client and its scope handles: construction from an endpoint (or region) and credentials,
-//! and the client-wide settings each call starts from. Sending lives in `call`, which extends
-//! [`Client`]; this module knows nothing of requests.
+//! and the client-wide settings each call starts from (timeouts, retries, body limits). Sending
+//! lives in `call`, which extends [`Client`]; this module knows nothing of requests.
 
 use crate::credentials::{env, Credentials};
 use crate::error::Error;
+use crate::limits::BodyLimits;
 use crate::retry::RetryPolicy;
 use std::fmt;
 use std::sync::Arc;
@@ -42,9 +43,15 @@ pub const REGIONS: &[&str] = &[
     "cn-southwest-3",
 ];
 
+/// The client-wide settings each call starts from (a call's `CallOptions` override them).
+#[derive(Debug)]
 pub(crate) struct Settings {
+    /// Total time of a call; `None` when set beyond what the clock can count.
     pub(crate) timeout: Option<Duration>,
+    /// Longest silence while a call waits for or reads its answer.
+    pub(crate) read_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) limits: BodyLimits,
 }
 
 struct Inner {
@@ -178,6 +185,11 @@ impl WorkspaceClient {
 }
 
 /// Builds a [`Client`].
+///
+/// Every call is bounded by default: [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT)
+/// to connect, [`DEFAULT_READ_TIMEOUT`](Self::DEFAULT_READ_TIMEOUT) of silence, and
+/// [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) in all; answers read into memory are bounded by
+/// [`BodyLimits::default`]. The client follows no redirect.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
@@ -185,10 +197,31 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    limits: Option<BodyLimits>,
 }
 
 impl ClientBuilder {
+    /// Time allowed to open a connection, TLS handshake included, unless
+    /// [`connect_timeout`](Self::connect_timeout) says otherwise: 10 s, far beyond a healthy
+    /// handshake anywhere, short enough that an unreachable endpoint is reported (or retried)
+    /// soon.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// Total time of a call, unless [`timeout`](Self::timeout) says otherwise: 5 minutes. It is
+    /// what bounds a server that keeps sending a byte now and then; SecMaster's operations
+    /// answer within seconds, and 5 minutes still lets a 512 MiB workflow file go out at about
+    /// 15 Mbit/s (raise it for larger uploads over slower links).
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+    /// Longest silence while a call waits for its answer or reads it, unless
+    /// [`read_timeout`](Self::read_timeout) says otherwise: 60 s. A healthy service answers or
+    /// sends more well within it; a server that took the request and went quiet is given up on
+    /// in a minute rather than at the total timeout. It counts silence only: an upload that
+    /// keeps going out, however long, does not run it down.
+    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
     /// An explicit endpoint URL, such as `https://secmaster.cn-north-4.myhuaweicloud.com`.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
@@ -222,15 +255,34 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection, TLS handshake included (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT), 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Total time for each call, retries included (default: none). A call can override it.
+    /// Total time for each call: every attempt, the waits between them and reading the answer
+    /// (default [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT), 5 minutes). `Duration::MAX` removes
+    /// the bound. A call can override it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Longest silence allowed while waiting for an answer (counted from the last byte of the
+    /// request sent) or reading one (counted from the last byte received); default
+    /// [`DEFAULT_READ_TIMEOUT`](Self::DEFAULT_READ_TIMEOUT), 60 s. Running out is
+    /// [`Error::Stalled`]. `Duration::MAX` removes the bound. A call can override it.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// How much of an answer is read into memory (default [`BodyLimits::default`]). A call can
+    /// override them.
+    pub fn limits(mut self, limits: BodyLimits) -> Self {
+        self.limits = Some(limits);
         self
     }
 
@@ -281,7 +333,8 @@ impl ClientBuilder {
         })?;
         credentials.check()?;
         let http = http_client(
-            self.connect_timeout.unwrap_or(Duration::from_secs(10)),
+            self.connect_timeout
+                .unwrap_or(Self::DEFAULT_CONNECT_TIMEOUT),
             USER_AGENT,
         )?;
         Ok(Client {
@@ -290,8 +343,10 @@ impl ClientBuilder {
                 endpoint: endpoint.trim_end_matches('/').to_owned(),
                 credentials,
                 settings: Settings {
-                    timeout: self.timeout,
+                    timeout: Some(self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT)),
+                    read_timeout: Some(self.read_timeout.unwrap_or(Self::DEFAULT_READ_TIMEOUT)),
                     retry: self.retry.unwrap_or_default(),
+                    limits: self.limits.unwrap_or_default(),
                 },
             }),
         })
@@ -303,9 +358,19 @@ const USER_AGENT: &str = concat!("secmaster-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The HTTP client every call goes through. Its failure is a local one (TLS setup, a bad
 /// `User-Agent`), reported as such rather than as a failure to reach SecMaster.
+///
+/// It follows no redirect: SecMaster's API does not redirect, and following one would send the
+/// credential headers (and a `Referer` with the original URL) wherever `Location` points, and
+/// turn a 301/302/303 to an upload into a body-less GET whose success looks like the upload's.
+/// A 3xx is handed back, and `call` makes it an error naming the status and `Location`.
+///
+/// reqwest's own `read_timeout` is not used: it counts from the start of the request to the
+/// answer's head without resetting while the body goes out, so it would cut off any upload
+/// longer than it. `call` keeps a read timeout that counts silence only.
 fn http_client(connect_timeout: Duration, user_agent: &str) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent)
         .build()
         .map_err(|source| Error::ClientSetup { source })
@@ -326,6 +391,35 @@ mod tests {
         let shown = format!("{client:?} {:?}", Credentials::token("tok-very-secret"));
         assert!(!shown.contains("very-secret"), "{shown}");
         assert!(shown.contains("AK-id"), "{shown}");
+    }
+
+    #[test]
+    fn every_call_is_bounded_by_default() {
+        let client = Client::builder()
+            .endpoint("http://127.0.0.1:1")
+            .token("t")
+            .build()
+            .unwrap();
+        let settings = client.settings();
+        assert_eq!(settings.timeout, Some(Duration::from_secs(300)));
+        assert_eq!(settings.read_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(
+            settings.limits,
+            BodyLimits {
+                max_answer_bytes: 16 * 1024 * 1024,
+                max_parsed_bytes: 128 * 1024 * 1024,
+                max_error_bytes: 64 * 1024,
+            }
+        );
+        let client = Client::builder()
+            .endpoint("http://127.0.0.1:1")
+            .token("t")
+            .timeout(Duration::from_secs(7))
+            .read_timeout(Duration::from_secs(3))
+            .build()
+            .unwrap();
+        assert_eq!(client.settings().timeout, Some(Duration::from_secs(7)));
+        assert_eq!(client.settings().read_timeout, Some(Duration::from_secs(3)));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! The operations are generated from the OpenAPI documents under `spec/` (one method per
 //! operation, named after its operationId in snake case); this crate's hand-written runtime
-//! supplies authentication (IAM token or AK/SK signing), errors, multipart uploads, timeouts and
-//! retries.
+//! supplies authentication (IAM token or AK/SK signing), errors, multipart uploads, timeouts,
+//! retries and the bounds on what a server can make it read.
 //!
 //! ```no_run
 //! use secmaster::{Client, UploadFile};
@@ -34,26 +34,33 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The runtime, one concern per module, in layers with no import circle: `error`, `headers`,
-// `deadline`, `retry`, `signing` and `upload` stand alone (or on `error`); `credentials`,
-// `response` and `client` build on them; `call` (what generated code calls) builds on all of them
-// and nothing imports from it. What only generated code calls is unused while a family is off.
+// The runtime, one concern per module, in layers with no import circle: `sanitize`, `failure`,
+// `limits`, `budget` and `activity` stand alone; `error`, `headers`, `deadline`, `retry`,
+// `signing` and `upload` stand alone or on those; `credentials`, `response` and `client` build on
+// them; `call` (what generated code calls) builds on all of them and nothing imports from it.
+// What only generated code calls is unused while a family is off.
+mod activity;
+mod budget;
 #[cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]
 mod call;
 mod client;
 mod credentials;
 mod deadline;
 mod error;
+mod failure;
 mod headers;
+mod limits;
 mod response;
 pub mod retry;
+pub mod sanitize;
 mod signing;
 mod upload;
 
 pub use call::CallOptions;
 pub use client::{Client, ClientBuilder, ProjectClient, WorkspaceClient, REGIONS};
 pub use credentials::{env, Credentials, Secret};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, Limit, Rejection};
+pub use limits::BodyLimits;
 pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;

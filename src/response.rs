@@ -1,23 +1,40 @@
 //! Successful answers as the caller holds them: the typed body with the status and headers it came
-//! with, and binary bodies as a stream (still bound by the call's deadline) that can be saved to a
-//! file without being held in memory.
+//! with (and what its envelope says of the outcome), and binary bodies as a stream (still bound by
+//! the call's deadline and read timeout) that can be saved to a file without being held in memory.
 
 use crate::deadline::Deadline;
-use crate::error::Error;
+use crate::error::{Error, Rejection};
 use bytes::Bytes;
 use futures_util::Stream;
 use reqwest::header::HeaderMap;
 use std::ops::Deref;
 use std::path::Path;
+use std::time::Duration;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 /// A successful answer: the body as the spec describes it, with the status and headers.
 /// Dereferences to the body.
+///
+/// Most SecMaster answers wrap their data in an envelope, `{code, message, success, ...}`, and a
+/// few operations answer 200 with `success: false` when they did not do what was asked. A call
+/// hands such an answer back as it came; [`Response::checked`] (or [`Response::rejection`]) is
+/// the check:
+///
+/// ```no_run
+/// # async fn run(workspace: secmaster::WorkspaceClient) -> Result<(), Box<dyn std::error::Error>> {
+/// use secmaster::{Response, UploadFile};
+/// let imported = workspace
+///     .import_aopworkflow(UploadFile::from_path("workflow.json"))
+///     .await
+///     .and_then(Response::checked)?; // Error::Rejected on `success: false`
+/// # let _ = imported; Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct Response<T> {
     status: u16,
     headers: HeaderMap,
     body: T,
+    rejection: Option<Box<Rejection>>,
 }
 
 impl<T> Response<T> {
@@ -26,6 +43,28 @@ impl<T> Response<T> {
             status,
             headers,
             body,
+            rejection: None,
+        }
+    }
+
+    pub(crate) fn with_rejection(mut self, rejection: Option<Rejection>) -> Self {
+        self.rejection = rejection.map(Box::new);
+        self
+    }
+
+    /// What the answer's envelope says when it says `success: false` (its `code`, `message` and
+    /// request id); `None` when the answer has no envelope, no `success` field, or
+    /// `success: true`. Read from the JSON as received, whatever the answer's type.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        self.rejection.as_deref()
+    }
+
+    /// The answer, or [`Error::Rejected`] when its envelope says `success: false`. Fits after a
+    /// call: `.await.and_then(Response::checked)`.
+    pub fn checked<E>(self) -> Result<Self, Error<E>> {
+        match self.rejection {
+            Some(rejection) => Err(Error::Rejected(rejection)),
+            None => Ok(self),
         }
     }
 
@@ -65,6 +104,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             body: f(self.body),
+            rejection: self.rejection,
         }
     }
 }
@@ -82,12 +122,27 @@ impl<T> Deref for Response<T> {
 #[derive(Debug)]
 pub struct ByteStream {
     inner: reqwest::Response,
+    status: u16,
+    request_id: Option<String>,
     deadline: Deadline,
+    idle: Option<Duration>,
 }
 
 impl ByteStream {
-    pub(crate) fn new(inner: reqwest::Response, deadline: Deadline) -> Self {
-        ByteStream { inner, deadline }
+    pub(crate) fn new(
+        inner: reqwest::Response,
+        status: u16,
+        request_id: Option<String>,
+        deadline: Deadline,
+        idle: Option<Duration>,
+    ) -> Self {
+        ByteStream {
+            inner,
+            status,
+            request_id,
+            deadline,
+            idle,
+        }
     }
 
     /// The length the server announced, if any.
@@ -95,12 +150,32 @@ impl ByteStream {
         self.inner.content_length()
     }
 
-    /// The next piece of the body, or `None` at its end.
+    /// The next piece of the body, or `None` at its end: [`Error::Timeout`] past the call's
+    /// total timeout, [`Error::Stalled`] when nothing arrives for the read timeout,
+    /// [`Error::AnswerLost`] when the connection fails.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let result = self.deadline.bound(self.inner.chunk()).await?;
-        result.map_err(|source| Error::Transport {
+        let read = self.inner.chunk();
+        let result = match self.idle {
+            Some(idle) => match self
+                .deadline
+                .bound(tokio::time::timeout(idle, read))
+                .await?
+            {
+                Ok(result) => result,
+                Err(_) => {
+                    return Err(Error::Stalled {
+                        after: idle,
+                        status: Some(self.status),
+                        request_id: self.request_id.clone(),
+                    })
+                }
+            },
+            None => self.deadline.bound(read).await?,
+        };
+        result.map_err(|source| Error::AnswerLost {
+            status: self.status,
+            request_id: self.request_id.clone(),
             source,
-            attempts: 1,
         })
     }
 

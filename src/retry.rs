@@ -1,17 +1,26 @@
 //! When and how long to wait before sending a request again: the public [`RetryPolicy`], and the
 //! decision the send loop asks for after each attempt, made here as a pure function of the
-//! attempt's facts (status, headers, time left, a jitter draw) so that it can be tested without a
-//! server or a clock.
+//! attempt's facts (method, status, headers, what became of the body, time left, a jitter draw)
+//! so that it can be tested without a server or a clock.
 //!
-//! The policy: a request is sent again after a connection error (refused, reset, or a connect
-//! timeout) or an answer of 429, 502, 503 or 504, at most [`RetryPolicy::max_attempts`] times in
-//! all, and only when its body can be sent again (a file from a path is reopened; a one-shot
-//! stream is never resent). The wait is the answer's `Retry-After` (seconds or an HTTP date) when
-//! it gives one, otherwise exponential backoff with jitter: a random time between half and all of
-//! `initial_backoff × 2^(attempt-1)`, capped at `max_backoff`. A `Retry-After` longer than
-//! `max_retry_after` is not waited for: the answer is returned. No wait goes past the call's
-//! total timeout: a retry that could not finish in time is not started, and the last answer or
-//! error is returned instead.
+//! A request is sent again only when that is safe:
+//!
+//! - for any request, when it provably was not carried out: no connection could be made
+//!   (refused, reset or timed out while connecting), the answer was 429 (throttled before being
+//!   looked at), or the answer was 503 and arrived before the request body had gone out whole;
+//! - for idempotent requests only (GET, HEAD, OPTIONS, PUT, DELETE, or any request the caller
+//!   declared idempotent with [`CallOptions::idempotent`](crate::CallOptions::idempotent)), also
+//!   when it may have been: an answer of 502, 503 or 504, a connection reset or closed after the
+//!   request went out, or no answer within the read timeout.
+//!
+//! Never after a TLS failure (a certificate not trusted or not for this host: sending again fails
+//! the same way), any other status, or when the body cannot be sent again (a one-shot stream, a
+//! pipe). At most [`RetryPolicy::max_attempts`] sends in all. The wait is the answer's
+//! `Retry-After` (seconds or an HTTP date) when it gives one, otherwise exponential backoff with
+//! jitter: a random time between half and all of `initial_backoff × 2^(attempt-1)`, capped at
+//! `max_backoff`. A `Retry-After` longer than `max_retry_after` is not waited for: the answer is
+//! returned. No wait goes past the call's total timeout: a retry that could not finish in time is
+//! not started, and the last answer or error is returned instead.
 
 use reqwest::header::HeaderMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -76,12 +85,17 @@ pub(crate) enum Outcome<'a> {
         status: u16,
         /// Its headers (for `Retry-After`).
         headers: &'a HeaderMap,
+        /// Whether it arrived before the request body had gone out whole, which proves the
+        /// service did not act on the request.
+        before_body_sent: bool,
     },
-    /// No connection could be made (refused, reset, or a connect timeout): nothing reached the
-    /// service, so sending again is safe.
-    ConnectFailed,
-    /// Any other failure: the service may have seen the request, so it is not sent again.
-    OtherFailure,
+    /// No connection could be made: nothing reached the service.
+    NotSent,
+    /// The connection failed or went silent after the request went out: the service may have
+    /// acted on it.
+    Lost,
+    /// A failure a retry would meet again (TLS) or that is not a network one.
+    Fatal,
 }
 
 /// The facts the retry decision rests on, gathered by the send loop.
@@ -91,6 +105,8 @@ pub(crate) struct Attempt<'a> {
     pub(crate) number: u32,
     /// Whether the request's body can be sent again.
     pub(crate) replayable: bool,
+    /// Whether sending the request twice has the effect of sending it once.
+    pub(crate) idempotent: bool,
     /// What became of it.
     pub(crate) outcome: Outcome<'a>,
     /// Time left before the call's deadline; `None` when the call has none.
@@ -113,13 +129,43 @@ pub(crate) enum Decision {
     Stop,
 }
 
+/// Whether the HTTP method promises that sending twice has the effect of sending once
+/// (RFC 9110, section 9.2.2).
+pub(crate) fn is_idempotent_method(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
+}
+
 /// Whether and when to send the request again, by the policy in the module docs.
 pub(crate) fn decide(policy: &RetryPolicy, attempt: &Attempt<'_>) -> Decision {
     let may_retry = attempt.replayable && attempt.number < policy.max_attempts;
+    if !may_retry {
+        return Decision::Stop;
+    }
     let backoff = || policy.backoff_with(attempt.number, attempt.jitter);
     let fits = |wait: Duration| attempt.time_left.is_none_or(|left| wait < left);
+    let after_backoff = || {
+        let wait = backoff();
+        if fits(wait) {
+            Decision::Retry { wait }
+        } else {
+            Decision::Stop
+        }
+    };
     match attempt.outcome {
-        Outcome::Answer { status, headers } if may_retry && is_retryable_status(status) => {
+        Outcome::Answer {
+            status,
+            headers,
+            before_body_sent,
+        } if is_safe_to_repeat(status, before_body_sent, attempt.idempotent) => {
             let wait = retry_after(headers, attempt.now).unwrap_or_else(backoff);
             if wait <= policy.max_retry_after && fits(wait) {
                 Decision::Retry { wait }
@@ -127,21 +173,23 @@ pub(crate) fn decide(policy: &RetryPolicy, attempt: &Attempt<'_>) -> Decision {
                 Decision::Stop
             }
         }
-        Outcome::ConnectFailed if may_retry => {
-            let wait = backoff();
-            if fits(wait) {
-                Decision::Retry { wait }
-            } else {
-                Decision::Stop
-            }
-        }
+        Outcome::NotSent => after_backoff(),
+        Outcome::Lost if attempt.idempotent => after_backoff(),
         _ => Decision::Stop,
     }
 }
 
-/// Statuses that say "try again later".
-fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503 | 504)
+/// Whether an answer of `status` invites sending the request again, and doing so is safe.
+fn is_safe_to_repeat(status: u16, before_body_sent: bool, idempotent: bool) -> bool {
+    match status {
+        // Throttled: the gateway turned the request away without passing it on.
+        429 => true,
+        // Unavailable: only an answer that came before the body went out proves nothing was done.
+        503 => idempotent || before_body_sent,
+        // A gateway's upstream failed or took too long: it may have acted.
+        502 | 504 => idempotent,
+        _ => false,
+    }
 }
 
 /// The wait a `Retry-After` header asks for, as delay-seconds or an HTTP date.
@@ -250,10 +298,18 @@ mod tests {
         Attempt {
             number: 1,
             replayable: true,
+            idempotent: true,
             outcome,
             time_left: None,
             now: UNIX_EPOCH,
             jitter: 0.5,
+        }
+    }
+
+    fn post(outcome: Outcome<'_>) -> Attempt<'_> {
+        Attempt {
+            idempotent: false,
+            ..attempt(outcome)
         }
     }
 
@@ -265,7 +321,16 @@ mod tests {
         wait_2s.insert("retry-after", "2".parse().unwrap());
         let mut wait_2min = HeaderMap::new();
         wait_2min.insert("retry-after", "120".parse().unwrap());
-        let answer = |status, headers| Outcome::Answer { status, headers };
+        let answer = |status, headers| Outcome::Answer {
+            status,
+            headers,
+            before_body_sent: false,
+        };
+        let early = |status, headers| Outcome::Answer {
+            status,
+            headers,
+            before_body_sent: true,
+        };
         // 200 ms backoff for attempt 1, jitter 0.5: 100 ms + 50 ms.
         let backoff = Decision::Retry {
             wait: Duration::from_millis(150),
@@ -274,7 +339,35 @@ mod tests {
             ("success", attempt(answer(200, &plain)), Decision::Stop),
             ("client error", attempt(answer(400, &plain)), Decision::Stop),
             ("server error", attempt(answer(500, &plain)), Decision::Stop),
-            ("busy, backoff", attempt(answer(503, &plain)), backoff),
+            ("GET busy, backoff", attempt(answer(503, &plain)), backoff),
+            ("GET bad gateway", attempt(answer(502, &plain)), backoff),
+            ("GET gateway timeout", attempt(answer(504, &plain)), backoff),
+            (
+                "POST bad gateway",
+                post(answer(502, &plain)),
+                Decision::Stop,
+            ),
+            (
+                "POST gateway timeout",
+                post(answer(504, &plain)),
+                Decision::Stop,
+            ),
+            (
+                "POST busy after its body",
+                post(answer(503, &plain)),
+                Decision::Stop,
+            ),
+            (
+                "POST busy before its body",
+                post(early(503, &plain)),
+                backoff,
+            ),
+            (
+                "POST bad gateway before its body",
+                post(early(502, &plain)),
+                Decision::Stop,
+            ),
+            ("POST throttled", post(answer(429, &plain)), backoff),
             (
                 "busy, Retry-After",
                 attempt(answer(429, &wait_2s)),
@@ -317,30 +410,33 @@ mod tests {
                 "one-shot body",
                 Attempt {
                     replayable: false,
-                    ..attempt(answer(503, &plain))
+                    ..attempt(answer(429, &plain))
                 },
                 Decision::Stop,
             ),
-            ("connect failure", attempt(Outcome::ConnectFailed), backoff),
+            ("not sent, GET", attempt(Outcome::NotSent), backoff),
+            ("not sent, POST", post(Outcome::NotSent), backoff),
             (
-                "connect failure, no time left",
+                "not sent, no time left",
                 Attempt {
                     time_left: Some(Duration::from_millis(150)),
-                    ..attempt(Outcome::ConnectFailed)
+                    ..attempt(Outcome::NotSent)
                 },
                 Decision::Stop,
             ),
             (
-                "connect failure, one-shot body",
+                "not sent, one-shot body",
                 Attempt {
                     replayable: false,
-                    ..attempt(Outcome::ConnectFailed)
+                    ..attempt(Outcome::NotSent)
                 },
                 Decision::Stop,
             ),
+            ("lost, GET", attempt(Outcome::Lost), backoff),
+            ("lost, POST", post(Outcome::Lost), Decision::Stop),
             (
-                "other failure",
-                attempt(Outcome::OtherFailure),
+                "TLS or other failure",
+                attempt(Outcome::Fatal),
                 Decision::Stop,
             ),
         ];
@@ -351,7 +447,30 @@ mod tests {
 
     #[test]
     fn retries_only_transient_statuses() {
-        let retried: Vec<u16> = (100..600).filter(|s| is_retryable_status(*s)).collect();
-        assert_eq!(retried, vec![429, 502, 503, 504]);
+        let for_get: Vec<u16> = (100..600)
+            .filter(|s| is_safe_to_repeat(*s, false, true))
+            .collect();
+        assert_eq!(for_get, vec![429, 502, 503, 504]);
+        let for_post: Vec<u16> = (100..600)
+            .filter(|s| is_safe_to_repeat(*s, false, false))
+            .collect();
+        assert_eq!(for_post, vec![429]);
+    }
+
+    #[test]
+    fn idempotent_methods_are_the_rfc_ones() {
+        use reqwest::Method;
+        for method in [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ] {
+            assert!(is_idempotent_method(&method), "{method}");
+        }
+        for method in [Method::POST, Method::PATCH] {
+            assert!(!is_idempotent_method(&method), "{method}");
+        }
     }
 }

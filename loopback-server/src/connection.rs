@@ -83,6 +83,29 @@ impl Shared {
         self.requests_tx.send_replace(count);
         reply
     }
+
+    /// When the next scripted reply answers before the body (and only then), records the request
+    /// with an empty body and takes that reply, atomically as [`Shared::record`] does.
+    fn take_early_reply(&self, head: &RequestHead, connection: u64) -> Option<Reply> {
+        let (reply, count) = {
+            let mut state = self.lock();
+            let next = state.replies.front().unwrap_or(&self.unscripted_reply);
+            if next.action != Action::AnswerBeforeBody {
+                return None;
+            }
+            let body = BodySink::new(self.keep_body, &BodyFraming::None);
+            state
+                .requests
+                .push(recorded(head.clone(), body, connection));
+            let reply = state
+                .replies
+                .pop_front()
+                .unwrap_or_else(|| self.unscripted_reply.clone());
+            (reply, state.requests.len())
+        };
+        self.requests_tx.send_replace(count);
+        Some(reply)
+    }
 }
 
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
@@ -137,6 +160,13 @@ async fn serve_requests(conn: &mut Conn, id: u64, shared: &Shared) -> Result<(),
                 .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
                 .await?;
         }
+        if let Some(reply) = shared.take_early_reply(&head, id) {
+            // The body stays unread: the client sees the answer while still sending.
+            let close = head.wants_close() || reply.closes_connection();
+            let has_body = head.method != "HEAD" && status_allows_body(reply.status);
+            write_reply(&mut conn.stream, &reply, close, has_body).await?;
+            std::future::pending::<()>().await;
+        }
         let mut body = BodySink::new(shared.keep_body, &framing);
         match framing {
             BodyFraming::None => {}
@@ -154,30 +184,69 @@ async fn serve_requests(conn: &mut Conn, id: u64, shared: &Shared) -> Result<(),
         match reply.action {
             Action::HangUp => return Ok(()),
             Action::Stall => std::future::pending::<()>().await,
-            Action::Respond | Action::StallAfterHeaders => {
-                let head = response_head(&reply, close);
+            // Only reached when the reply was not the next one as the head arrived (another
+            // connection took the one before): answered as usual.
+            Action::Respond | Action::AnswerBeforeBody => {
                 let has_body = !is_head && status_allows_body(reply.status);
-                if reply.action == Action::StallAfterHeaders {
-                    conn.stream.write_all(&head).await?;
-                    std::future::pending::<()>().await;
-                } else if !reply.body_delay.is_zero() {
-                    conn.stream.write_all(&head).await?;
-                    tokio::time::sleep(reply.body_delay).await;
-                    if has_body {
-                        conn.stream.write_all(&reply.body).await?;
-                    }
-                } else {
-                    let mut message = head;
-                    if has_body {
-                        message.extend_from_slice(&reply.body);
-                    }
-                    conn.stream.write_all(&message).await?;
-                }
+                write_reply(&mut conn.stream, &reply, close, has_body).await?;
+            }
+            Action::StallAfterHeaders => {
+                conn.stream.write_all(&response_head(&reply, close)).await?;
+                std::future::pending::<()>().await;
             }
         }
         if close {
             return Ok(());
         }
+    }
+    Ok(())
+}
+
+/// Writes `reply` whole: head, then the body as scripted (at once, after a delay, trickled, or
+/// with a repeated part made on the fly).
+async fn write_reply(
+    stream: &mut TcpStream,
+    reply: &Reply,
+    close: bool,
+    has_body: bool,
+) -> io::Result<()> {
+    let head = response_head(reply, close);
+    let plain = reply.body_delay.is_zero() && reply.trickle.is_none() && reply.repeated.is_none();
+    if plain {
+        let mut message = head;
+        if has_body {
+            message.extend_from_slice(&reply.body);
+        }
+        return stream.write_all(&message).await;
+    }
+    stream.write_all(&head).await?;
+    if !reply.body_delay.is_zero() {
+        tokio::time::sleep(reply.body_delay).await;
+    }
+    if !has_body {
+        return Ok(());
+    }
+    if let Some(interval) = reply.trickle {
+        for byte in &reply.body {
+            tokio::time::sleep(interval).await;
+            stream.write_all(std::slice::from_ref(byte)).await?;
+        }
+        return Ok(());
+    }
+    stream.write_all(&reply.body).await?;
+    if let Some(repeated) = &reply.repeated {
+        // Whole units per write, about 64 KiB at a time.
+        let per_write = (64 * 1024 / repeated.unit.len().max(1)).max(1) as u64;
+        let batch = repeated.unit.repeat(per_write as usize);
+        let mut left = repeated.count;
+        while left > 0 {
+            let n = left.min(per_write);
+            stream
+                .write_all(&batch[..n as usize * repeated.unit.len()])
+                .await?;
+            left -= n;
+        }
+        stream.write_all(&repeated.tail).await?;
     }
     Ok(())
 }
@@ -194,7 +263,7 @@ fn response_head(reply: &Reply, close: bool) -> Vec<u8> {
     }
     let status_has_length = !(100..200).contains(&reply.status) && reply.status != 204;
     if status_has_length && !reply.has_header("content-length") {
-        let _ = write!(head, "Content-Length: {}\r\n", reply.body.len());
+        let _ = write!(head, "Content-Length: {}\r\n", reply.body_len());
     }
     if close && !reply.has_header("connection") {
         head.push_str("Connection: close\r\n");

@@ -266,4 +266,75 @@ mod tests {
         assert_eq!(request.body_tail, b"89");
         assert_eq!(request.body_len, 10);
     }
+
+    #[tokio::test]
+    async fn writes_a_repeated_body_with_its_full_length() {
+        let server = TestServer::start(vec![Reply::status(200)
+            .body("[")
+            .repeat(&b"{},"[..], 100_000)
+            .tail("{}]")
+            .close()])
+        .await;
+        let answer = exchange(&server, b"GET / HTTP/1.1\r\n\r\n").await;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert_eq!(
+            head,
+            "HTTP/1.1 200 OK\r\nContent-Length: 300004\r\nConnection: close"
+        );
+        assert_eq!(body.len(), 300_004);
+        assert!(body.starts_with("[{},{},") && body.ends_with(",{},{}]"));
+    }
+
+    #[tokio::test]
+    async fn trickles_the_body_a_byte_at_a_time() {
+        let server = TestServer::start(vec![Reply::status(200)
+            .body("abc")
+            .trickle(Duration::from_millis(50))
+            .close()])
+        .await;
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        let mut reads = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            let n = stream.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            reads.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+        assert_eq!(
+            reads,
+            [
+                "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n",
+                "a",
+                "b",
+                "c"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_before_reading_the_body_when_asked() {
+        let server =
+            TestServer::start(vec![Reply::status(503).body("busy").answer_before_body()]).await;
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        // The body is announced but never sent: the answer comes anyway.
+        stream
+            .write_all(b"POST /up HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 1024];
+        let n = stream.read(&mut buf).await.unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&buf[..n]),
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy"
+        );
+        let request = &server.requests()[0];
+        assert_eq!(
+            (request.method.as_str(), request.target.as_str()),
+            ("POST", "/up")
+        );
+        assert_eq!(request.body_len, 0);
+    }
 }

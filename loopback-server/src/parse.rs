@@ -50,6 +50,7 @@ pub(crate) enum BodyFraming {
     Chunked,
 }
 
+#[derive(Clone)]
 pub(crate) struct RequestHead {
     pub(crate) method: String,
     pub(crate) target: String,

@@ -15,8 +15,21 @@ pub struct Reply {
     pub(crate) body: Vec<u8>,
     pub(crate) delay: Duration,
     pub(crate) body_delay: Duration,
+    /// A large body made on the fly after `body`: `unit` repeated `count` times, then `tail`.
+    pub(crate) repeated: Option<Repeated>,
+    /// Send the body one byte at a time, this long apart.
+    pub(crate) trickle: Option<Duration>,
     pub(crate) action: Action,
     close: bool,
+}
+
+/// A body part written piece by piece so that a test can send hundreds of MiB without holding
+/// them.
+#[derive(Clone, Debug)]
+pub(crate) struct Repeated {
+    pub(crate) unit: Vec<u8>,
+    pub(crate) count: u64,
+    pub(crate) tail: Vec<u8>,
 }
 
 /// What the server does with a request once it has been read.
@@ -30,6 +43,9 @@ pub(crate) enum Action {
     StallAfterHeaders,
     /// Close the connection without sending anything.
     HangUp,
+    /// Answer as soon as the request head is read, without reading the body, then keep the
+    /// connection open without reading from it until the server is dropped.
+    AnswerBeforeBody,
 }
 
 impl Reply {
@@ -41,6 +57,8 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             body_delay: Duration::ZERO,
+            repeated: None,
+            trickle: None,
             action: Action::Respond,
             close: false,
         }
@@ -105,6 +123,58 @@ impl Reply {
     pub fn stall_after_headers(mut self) -> Reply {
         self.action = Action::StallAfterHeaders;
         self
+    }
+
+    /// Appends `unit` repeated `count` times, then `tail`, to the body. The server writes them as
+    /// it goes, so a body of hundreds of MiB costs it no memory; `Content-Length` counts them.
+    ///
+    /// ```ignore
+    /// // A 10 MiB JSON list of empty objects.
+    /// Reply::status(200).body("[").repeat(b"{},", 3_495_253).tail(b"{}]")
+    /// ```
+    pub fn repeat(mut self, unit: impl Into<Vec<u8>>, count: u64) -> Reply {
+        let tail = self.repeated.take().map(|r| r.tail).unwrap_or_default();
+        self.repeated = Some(Repeated {
+            unit: unit.into(),
+            count,
+            tail,
+        });
+        self
+    }
+
+    /// Sets what follows the repeated part of [`Reply::repeat`].
+    pub fn tail(mut self, tail: impl Into<Vec<u8>>) -> Reply {
+        let repeated = self.repeated.get_or_insert(Repeated {
+            unit: Vec::new(),
+            count: 0,
+            tail: Vec::new(),
+        });
+        repeated.tail = tail.into();
+        self
+    }
+
+    /// Sends the status line and headers at once, then the body one byte at a time, each after
+    /// waiting `interval`: a server that is alive but takes its time.
+    pub fn trickle(mut self, interval: Duration) -> Reply {
+        self.trickle = Some(interval);
+        self
+    }
+
+    /// Answers as soon as the request head has arrived, before reading any of the body, then
+    /// neither reads nor closes the connection (until the server is dropped): what a busy
+    /// gateway does when it refuses a request it has not looked at. The request is recorded with
+    /// an empty body.
+    pub fn answer_before_body(mut self) -> Reply {
+        self.action = Action::AnswerBeforeBody;
+        self
+    }
+
+    /// The length of the whole body, repeated part included.
+    pub(crate) fn body_len(&self) -> u64 {
+        let repeated = self.repeated.as_ref().map_or(0, |r| {
+            (r.unit.len() as u64).saturating_mul(r.count) + r.tail.len() as u64
+        });
+        self.body.len() as u64 + repeated
     }
 
     /// Sends `Connection: close` and closes the connection after this response.

@@ -1,67 +1,113 @@
 //! Responses as generated code reads them: a `RawResponse` not yet read, which the generated
 //! code reads as its spec documents the status (a JSON, text, empty or streamed success; a typed
 //! error body; an undocumented status).
+//!
+//! Everything read into memory is bounded: a success answer by `BodyLimits::max_answer_bytes`
+//! (refused whole when larger) and, once parsed, by `max_parsed_bytes` (see `budget`); an error
+//! body by `max_error_bytes` (kept in part when larger, the rest left unread). Every read is
+//! bounded in time by the call's deadline and the read timeout. Binary answers are handed over
+//! unread, as a stream.
 
+use crate::budget::{self, ParseFailure};
 use crate::deadline::Deadline;
-use crate::error::{snippet, ApiError, Error};
+use crate::error::{snippet, ApiError, Error, Limit, Rejection};
+use crate::limits::BodyLimits;
 use crate::response::{ByteStream, Response};
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::future::Future;
+use std::time::Duration;
+
+/// How a call reads its answer: until when, with how much silence allowed, and how much of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reading {
+    pub(crate) deadline: Deadline,
+    pub(crate) idle: Option<Duration>,
+    pub(crate) limits: BodyLimits,
+}
 
 /// An answer not yet read: generated code picks how to read it from its status.
 pub(crate) struct RawResponse {
     status: u16,
     request_id: Option<String>,
     response: reqwest::Response,
-    deadline: Deadline,
+    reading: Reading,
 }
 
 impl RawResponse {
-    /// `deadline` still bounds the reading of the body.
     pub(super) fn new(
         status: u16,
         request_id: Option<String>,
         response: reqwest::Response,
-        deadline: Deadline,
+        reading: Reading,
     ) -> Self {
         RawResponse {
             status,
             request_id,
             response,
-            deadline,
+            reading,
         }
     }
 
-    async fn bytes<E>(self) -> Result<(u16, HeaderMap, Bytes), Error<E>> {
-        let status = self.status;
-        let headers = self.response.headers().clone();
-        let read = self.response.bytes();
-        let body = self
-            .deadline
-            .bound(read)
-            .await?
-            .map_err(|source| Error::Transport {
-                source,
-                attempts: 1,
-            })?;
-        Ok((status, headers, body))
+    /// The whole body, or `TooLarge` as soon as it is known to pass `max_answer_bytes`.
+    async fn read_whole<E>(&mut self, limit: Limit) -> Result<Bytes, Error<E>> {
+        let max = self.reading.limits.max_answer_bytes;
+        let declared = self.response.content_length();
+        let (status, request_id) = (self.status, self.request_id.clone());
+        let too_large = |size| Error::TooLarge {
+            status,
+            request_id: request_id.clone(),
+            limit,
+            max,
+            size,
+        };
+        if let Some(size) = declared.filter(|size| *size > max) {
+            return Err(too_large(Some(size)));
+        }
+        let mut collector = Collector::new(max);
+        while let Some(chunk) = self.next_chunk().await? {
+            if !collector.push(chunk) {
+                return Err(too_large(None));
+            }
+        }
+        Ok(collector.finish())
     }
 
-    async fn api_error<E>(self, typed: impl FnOnce(&[u8]) -> Option<E>) -> Error<E> {
-        let request_id = self.request_id.clone();
-        let (status, _, body) = match self.bytes::<E>().await {
-            Ok(read) => read,
-            Err(e) => return e,
-        };
+    /// The next piece of the body, within the deadline and the read timeout.
+    async fn next_chunk<E>(&mut self) -> Result<Option<Bytes>, Error<E>> {
+        let chunk = self
+            .reading
+            .deadline
+            .bound(within_silence(self.response.chunk(), self.reading.idle))
+            .await?;
+        match chunk {
+            Ok(Ok(chunk)) => Ok(chunk),
+            Ok(Err(source)) => Err(Error::AnswerLost {
+                status: self.status,
+                request_id: self.request_id.clone(),
+                source,
+            }),
+            Err(after) => Err(Error::Stalled {
+                after,
+                status: Some(self.status),
+                request_id: self.request_id.clone(),
+            }),
+        }
+    }
+
+    async fn api_error<E>(mut self, typed: impl FnOnce(&[u8]) -> Option<E>) -> Error<E> {
+        let (body, truncated) = read_error_body(&mut self.response, &self.reading).await;
         let (code, message) = error_fields(&body);
         Error::Api(Box::new(ApiError {
-            status,
+            status: self.status,
             code,
             message,
-            request_id,
+            request_id: self.request_id,
+            location: None,
             typed: typed(&body),
             body: String::from_utf8_lossy(&body).into_owned(),
+            truncated,
         }))
     }
 }
@@ -75,18 +121,30 @@ impl RawResponse {
     }
 
     /// A JSON body of the documented type.
-    pub(crate) async fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let request_id = self.request_id.clone();
-        let (status, headers, body) = self.bytes().await?;
+    pub(crate) async fn json<T: DeserializeOwned, E>(mut self) -> Result<Response<T>, Error<E>> {
+        let body = self.read_whole(Limit::JsonBytes).await?;
+        let (status, request_id) = (self.status, self.request_id);
+        let headers = self.response.headers().clone();
         // An empty body reads as `{}`, which fits bodies made only of optional fields.
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
             &body
         };
-        match serde_json::from_slice(text) {
-            Ok(value) => Ok(Response::new(status, headers, value)),
-            Err(e) => Err(Error::Decode {
+        let max_parsed = self.reading.limits.max_parsed_bytes;
+        match budget::from_slice::<T>(text, max_parsed) {
+            Ok(value) => {
+                let rejection = rejection(status, request_id.as_deref(), text, max_parsed);
+                Ok(Response::new(status, headers, value).with_rejection(rejection))
+            }
+            Err(ParseFailure::OverBudget) => Err(Error::TooLarge {
+                status,
+                request_id,
+                limit: Limit::ParsedBytes,
+                max: max_parsed,
+                size: None,
+            }),
+            Err(ParseFailure::Json(e)) => Err(Error::Decode {
                 status,
                 request_id,
                 message: e.to_string(),
@@ -95,18 +153,23 @@ impl RawResponse {
         }
     }
 
-    /// A success with no body.
-    pub(crate) async fn empty<E>(self) -> Result<Response<()>, Error<E>> {
-        let (status, headers, _) = self.bytes().await?;
-        Ok(Response::new(status, headers, ()))
+    /// A success with no body. What a server sends anyway is read up to the error-body limit
+    /// (so that the connection can be reused) and dropped.
+    pub(crate) async fn empty<E>(mut self) -> Result<Response<()>, Error<E>> {
+        let _ = read_error_body(&mut self.response, &self.reading).await;
+        Ok(Response::new(
+            self.status,
+            self.response.headers().clone(),
+            (),
+        ))
     }
 
     /// A text body.
-    pub(crate) async fn text<E>(self) -> Result<Response<String>, Error<E>> {
-        let (status, headers, body) = self.bytes().await?;
+    pub(crate) async fn text<E>(mut self) -> Result<Response<String>, Error<E>> {
+        let body = self.read_whole(Limit::TextBytes).await?;
         Ok(Response::new(
-            status,
-            headers,
+            self.status,
+            self.response.headers().clone(),
             String::from_utf8_lossy(&body).into_owned(),
         ))
     }
@@ -117,7 +180,13 @@ impl RawResponse {
         Ok(Response::new(
             self.status,
             headers,
-            ByteStream::new(self.response, self.deadline),
+            ByteStream::new(
+                self.response,
+                self.status,
+                self.request_id,
+                self.reading.deadline,
+                self.reading.idle,
+            ),
         ))
     }
 
@@ -126,8 +195,9 @@ impl RawResponse {
         self,
         wrap: impl FnOnce(B) -> E,
     ) -> Result<Response<T>, Error<E>> {
+        let max_parsed = self.reading.limits.max_parsed_bytes;
         Err(self
-            .api_error(|body| serde_json::from_slice(body).ok().map(wrap))
+            .api_error(|body| budget::from_slice(body, max_parsed).ok().map(wrap))
             .await)
     }
 
@@ -152,23 +222,148 @@ impl RawResponse {
     }
 }
 
+/// Runs `read` unless nothing arrives for `idle`: `Err(idle)` then.
+async fn within_silence<T>(
+    read: impl Future<Output = T>,
+    idle: Option<Duration>,
+) -> Result<T, Duration> {
+    match idle {
+        Some(idle) => tokio::time::timeout(idle, read).await.map_err(|_| idle),
+        None => Ok(read.await),
+    }
+}
+
+/// The first `max_error_bytes` of an error body, and whether there was more (or the reading
+/// broke off). It never fails: an error answer is reported with what could be read of it, and a
+/// failure to read the rest (a timeout included) only cuts it short.
+pub(super) async fn read_error_body(
+    response: &mut reqwest::Response,
+    reading: &Reading,
+) -> (Bytes, bool) {
+    let mut collector = Collector::new(reading.limits.max_error_bytes);
+    loop {
+        let chunk = reading
+            .deadline
+            .bound::<_, std::convert::Infallible>(within_silence(response.chunk(), reading.idle))
+            .await;
+        match chunk {
+            Ok(Ok(Ok(Some(chunk)))) => {
+                if !collector.push(chunk) {
+                    return (collector.finish(), true);
+                }
+            }
+            Ok(Ok(Ok(None))) => return (collector.finish(), false),
+            _ => return (collector.finish(), true),
+        }
+    }
+}
+
+/// Gathers a body up to a limit, as received (pieces are joined once, at the end, so that a
+/// body of unknown length takes at most twice its size while being read).
+struct Collector {
+    max: u64,
+    chunks: Vec<Bytes>,
+    len: u64,
+}
+
+impl Collector {
+    fn new(max: u64) -> Self {
+        Collector {
+            max,
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Adds a piece; `false` when the body passed the limit (only what fits is kept).
+    fn push(&mut self, chunk: Bytes) -> bool {
+        let room = self.max - self.len;
+        if chunk.len() as u64 > room {
+            let keep = usize::try_from(room).unwrap_or(usize::MAX);
+            self.len += keep as u64;
+            self.chunks.push(chunk.slice(..keep));
+            return false;
+        }
+        self.len += chunk.len() as u64;
+        self.chunks.push(chunk);
+        true
+    }
+
+    fn finish(mut self) -> Bytes {
+        if self.chunks.len() == 1 {
+            return self.chunks.remove(0);
+        }
+        let mut joined = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        for chunk in self.chunks.drain(..) {
+            joined.extend_from_slice(&chunk);
+        }
+        joined.into()
+    }
+}
+
 /// Code and message from SecMaster's `{code, message}` or the gateway's `{error_code, error_msg}`.
 fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
     let Ok(serde_json::Value::Object(object)) = serde_json::from_slice::<serde_json::Value>(body)
     else {
         return (None, None);
     };
-    let text = |keys: &[&str]| {
-        keys.iter().find_map(|k| match object.get(*k) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        })
-    };
+    let text = |keys: &[&str]| keys.iter().find_map(|k| text_of(object.get(*k)?));
     (
         text(&["code", "error_code"]),
         text(&["message", "error_msg"]),
     )
+}
+
+/// A string, or a number as text.
+fn text_of(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The outcome field of SecMaster's answer envelope, read apart from the answer's own type so
+/// that every answer that has one is checked alike. Other fields are skipped unparsed.
+#[derive(Deserialize)]
+struct EnvelopeOutcome {
+    success: Option<bool>,
+}
+
+/// The text fields of an envelope that says `success: false`.
+#[derive(Deserialize)]
+struct EnvelopeText {
+    code: Option<serde_json::Value>,
+    message: Option<serde_json::Value>,
+    request_id: Option<serde_json::Value>,
+}
+
+/// The rejection an answer's envelope states (`success: false`), if it has an envelope and
+/// states one. A body that is not an object, or whose `success` is not a boolean, states none.
+fn rejection(
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+    max_parsed: u64,
+) -> Option<Rejection> {
+    let outcome: EnvelopeOutcome = budget::from_slice(body, max_parsed).ok()?;
+    if outcome.success != Some(false) {
+        return None;
+    }
+    let text: Option<EnvelopeText> = budget::from_slice(body, max_parsed).ok();
+    let field = |pick: fn(&EnvelopeText) -> &Option<serde_json::Value>| {
+        text.as_ref()
+            .and_then(|t| pick(t).as_ref())
+            .and_then(text_of)
+    };
+    Some(Rejection {
+        status,
+        code: field(|t| &t.code),
+        message: field(|t| &t.message),
+        request_id: request_id
+            .map(str::to_owned)
+            .or_else(|| field(|t| &t.request_id)),
+    })
 }
 
 #[cfg(test)]
@@ -186,5 +381,60 @@ mod tests {
             (Some("APIGW.0301".into()), Some("Incorrect IAM authentication information".into()))
         );
         assert_eq!(error_fields(b"<html>"), (None, None));
+    }
+
+    #[test]
+    fn collects_up_to_the_limit_and_no_further() {
+        let mut whole = Collector::new(10);
+        assert!(whole.push(Bytes::from_static(b"0123")));
+        assert!(whole.push(Bytes::from_static(b"456789")));
+        assert_eq!(&whole.finish()[..], b"0123456789");
+
+        let mut over = Collector::new(10);
+        assert!(over.push(Bytes::from_static(b"0123")));
+        assert!(!over.push(Bytes::from_static(b"4567890")));
+        assert_eq!(&over.finish()[..], b"0123456789");
+
+        let mut one = Collector::new(10);
+        assert!(one.push(Bytes::from_static(b"abc")));
+        assert_eq!(&one.finish()[..], b"abc");
+        assert_eq!(&Collector::new(0).finish()[..], b"");
+    }
+
+    #[test]
+    fn an_envelope_saying_success_false_is_a_rejection() {
+        let rejected = rejection(
+            200,
+            None,
+            br#"{"code":"SecMaster.2","message":"quota exceeded","success":false,"request_id":"b-1","data":{"x":[1]}}"#,
+            1 << 20,
+        );
+        assert_eq!(
+            rejected,
+            Some(Rejection {
+                status: 200,
+                code: Some("SecMaster.2".into()),
+                message: Some("quota exceeded".into()),
+                request_id: Some("b-1".into()),
+            })
+        );
+        // The header's request id comes first; a numeric code is read as text.
+        assert_eq!(
+            rejection(200, Some("h-1"), br#"{"success":false,"code":7}"#, 1 << 20),
+            Some(Rejection {
+                status: 200,
+                code: Some("7".into()),
+                message: None,
+                request_id: Some("h-1".into()),
+            })
+        );
+        for body in [
+            &br#"{"success":true,"code":"SecMaster.2"}"#[..],
+            br#"{"code":"SecMaster.2"}"#,
+            br#"{"success":"false"}"#,
+            br#"[{"success":false}]"#,
+        ] {
+            assert_eq!(rejection(200, None, body, 1 << 20), None);
+        }
     }
 }

@@ -1,13 +1,15 @@
-//! Request bodies: what generated code attaches (JSON, a binary file, multipart form parts),
-//! whether it can be sent again for a retry, and how each attempt puts it on a request (files are
-//! opened anew every time).
+//! Request bodies: what generated code attaches (JSON, a binary file, multipart form parts), how
+//! each attempt puts it on a request (files are opened anew every time), and whether it can be
+//! sent again for a retry (known once the first attempt has looked at its sources).
 
+use crate::activity::Activity;
 use crate::error::Error;
 use crate::headers::header_value;
 use crate::upload::UploadFile;
 use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::RequestBuilder;
+use std::sync::Arc;
 
 // Generated code builds the kinds of body its spec uses; the others are unused in that build.
 #[allow(dead_code)]
@@ -25,19 +27,16 @@ pub(crate) enum FormValue {
     File(UploadFile),
 }
 
-impl RequestBody {
-    /// Whether every part can be sent again (a one-shot stream cannot).
-    pub(super) fn is_replayable(&self) -> bool {
-        match self {
-            RequestBody::Empty | RequestBody::Json(_) => true,
-            RequestBody::Binary(file) => file.is_replayable(),
-            RequestBody::Multipart(parts) => parts.iter().all(|(_, value)| match value {
-                FormValue::Text(_) | FormValue::Json(_) => true,
-                FormValue::File(file) => file.is_replayable(),
-            }),
-        }
-    }
+/// One attempt's body, put on its request.
+pub(super) struct Attached {
+    pub(super) builder: RequestBuilder,
+    /// The bytes AK/SK signing hashes: `None` for a streamed body, signed as `UNSIGNED-PAYLOAD`.
+    pub(super) signed_payload: Option<Bytes>,
+    /// Whether the same body can be put on another attempt (a pipe or stream cannot).
+    pub(super) replayable: bool,
+}
 
+impl RequestBody {
     /// The form's parts, turning the body into a form first if it is not one.
     pub(super) fn form_parts(&mut self) -> &mut Vec<(&'static str, FormValue)> {
         if !matches!(self, RequestBody::Multipart(_)) {
@@ -49,33 +48,44 @@ impl RequestBody {
         }
     }
 
-    /// Puts the body on one attempt's request. Also returns the bytes AK/SK signing hashes:
-    /// `None` for a streamed body, which is signed as `UNSIGNED-PAYLOAD`.
+    /// Puts the body on one attempt's request; streamed parts report to `activity` as they go
+    /// out.
     pub(super) async fn attach<E>(
         &self,
         builder: RequestBuilder,
-    ) -> Result<(RequestBuilder, Option<Bytes>), Error<E>> {
+        activity: &Arc<Activity>,
+    ) -> Result<Attached, Error<E>> {
         match self {
-            RequestBody::Empty => Ok((builder, Some(Bytes::new()))),
-            RequestBody::Json(bytes) => Ok((
-                builder
+            RequestBody::Empty => Ok(Attached {
+                builder,
+                signed_payload: Some(Bytes::new()),
+                replayable: true,
+            }),
+            RequestBody::Json(bytes) => Ok(Attached {
+                builder: builder
                     .header(CONTENT_TYPE, "application/json")
                     .body(bytes.clone()),
-                Some(bytes.clone()),
-            )),
+                signed_payload: Some(bytes.clone()),
+                replayable: true,
+            }),
             RequestBody::Binary(file) => {
-                let (body, len) = file.body().await?;
+                let attempt = file.body(activity).await?;
                 let mut builder = builder.header(
                     CONTENT_TYPE,
                     header_value::<E>("the content type", file.content_type_or_default())?,
                 );
-                if let Some(len) = len {
+                if let Some(len) = attempt.len {
                     builder = builder.header(CONTENT_LENGTH, len);
                 }
-                Ok((builder.body(body), None))
+                Ok(Attached {
+                    builder: builder.body(attempt.body),
+                    signed_payload: None,
+                    replayable: attempt.replayable,
+                })
             }
             RequestBody::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
+                let mut replayable = true;
                 for (name, value) in parts {
                     form = match value {
                         FormValue::Text(text) => form.text(*name, text.clone()),
@@ -85,20 +95,31 @@ impl RequestBody {
                                 .mime_str("application/json")
                                 .map_err(|e| Error::invalid(e.to_string()))?,
                         ),
-                        FormValue::File(file) => form.part(*name, file_part(file).await?),
+                        FormValue::File(file) => {
+                            let (part, part_replayable) = file_part(file, activity).await?;
+                            replayable &= part_replayable;
+                            form.part(*name, part)
+                        }
                     };
                 }
-                Ok((builder.multipart(form), None))
+                Ok(Attached {
+                    builder: builder.multipart(form),
+                    signed_payload: None,
+                    replayable,
+                })
             }
         }
     }
 }
 
-async fn file_part<E>(file: &UploadFile) -> Result<reqwest::multipart::Part, Error<E>> {
-    let (body, len) = file.body().await?;
-    let part = match len {
-        Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
-        None => reqwest::multipart::Part::stream(body),
+async fn file_part<E>(
+    file: &UploadFile,
+    activity: &Arc<Activity>,
+) -> Result<(reqwest::multipart::Part, bool), Error<E>> {
+    let attempt = file.body(activity).await?;
+    let part = match attempt.len {
+        Some(len) => reqwest::multipart::Part::stream_with_length(attempt.body, len),
+        None => reqwest::multipart::Part::stream(attempt.body),
     };
     let part = match file.name() {
         Some(name) => {
@@ -107,10 +128,11 @@ async fn file_part<E>(file: &UploadFile) -> Result<reqwest::multipart::Part, Err
         }
         None => part,
     };
-    part.mime_str(file.content_type_or_default()).map_err(|_| {
+    let part = part.mime_str(file.content_type_or_default()).map_err(|_| {
         Error::invalid(format!(
             "`{}` is not a valid content type",
             file.content_type_or_default()
         ))
-    })
+    })?;
+    Ok((part, attempt.replayable))
 }

@@ -6,9 +6,10 @@
 //! - `request`: the request description, checked into URL and headers once per call;
 //! - `body`: JSON, binary and multipart bodies, put on each attempt anew;
 //! - `auth`: the token header, or the AK/SK headers and signature (over `crate::signing`);
-//! - `send`: the attempt loop, which asks `crate::retry::decide` whether to send again and is
-//!   bounded by `crate::deadline`;
-//! - `answer`: reading the answer by status into `crate::Response` or `crate::Error`;
+//! - `send`: the attempt loop, which asks `crate::retry::decide` whether to send again, is
+//!   bounded by `crate::deadline` and the read timeout, and ends a redirect as an error;
+//! - `answer`: reading the answer by status into `crate::Response` or `crate::Error`, within the
+//!   body limits;
 //! - `enums`: the `string_enum!` macro behind every generated string enum;
 //! - `options`: `CallOptions`, the one public item, re-exported at the crate root.
 //!

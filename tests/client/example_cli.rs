@@ -240,3 +240,223 @@ async fn the_lifecycle_example_lists_creates_updates_and_deletes() {
         )
     );
 }
+
+#[tokio::test]
+async fn an_answer_that_says_success_false_exits_non_zero() {
+    let server = TestServer::start(vec![Reply::status(200)
+        .header("X-Request-Id", "r-refused")
+        .json(r#"{"code":"SecMaster.20010002","message":"the workflow already exists","success":false}"#)])
+    .await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: SecMaster refused the import: its answer says `success: false`\nstatus: 200\n\
+         code: SecMaster.20010002\nmessage: the workflow already exists\nrequest id: r-refused\n"
+    );
+}
+
+#[tokio::test]
+async fn what_the_server_says_is_escaped_before_it_reaches_the_terminal() {
+    let server = TestServer::start(vec![
+        Reply::status(400).header("X-Request-Id", "r400").json(
+            r#"{"code":"\u001b]0;pwned\u0007","message":"denied\r\nimported: yes \u009b2J"}"#,
+        ),
+        Reply::status(200).json(r#"{"code":"00000000","message":"\u001b[2J\u009b2J\u202e"}"#),
+    ])
+    .await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the import failed\nstatus: 400\ncode: \\u{1b}]0;pwned\\u{7}\n\
+         message: denied\\r\\nimported: yes \\u{9b}2J\nrequest id: r400\n"
+    );
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\n  \"code\": \"00000000\",\n  \"message\": \"\\u001b[2J\\u009b2J\\u202e\"\n}\n"
+    );
+}
+
+#[tokio::test]
+async fn an_html_or_empty_error_body_is_shown_as_an_excerpt() {
+    let server = TestServer::start(vec![
+        Reply::status(502)
+            .header("Content-Type", "text/html")
+            .body("<html><body>Bad gateway</body></html>\n"),
+        Reply::status(500).header("X-Request-Id", "r500"),
+    ])
+    .await;
+    let (_dir, file) = workflow_file();
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the import failed\nstatus: 502\ncode: -\nmessage: -\n\
+         body: <html><body>Bad gateway</body></html>\\n\nrequest id: -\n"
+    );
+    let output = run(args(&server, &file, &["--token", "T"])).await;
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the import failed\nstatus: 500\ncode: -\nmessage: -\nbody: (empty)\nrequest id: r500\n"
+    );
+}
+
+fn lifecycle_args(server: &TestServer, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--endpoint",
+        &server.url(),
+        "--token",
+        "T",
+        "--project-id",
+        "P",
+        "--workspace-id",
+        "W",
+        "--dataclass-id",
+        "DC",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// Runs an example, killing it after `limit` (a hang is then reported as a test failure rather
+/// than blocking the test run).
+async fn run_example_within(
+    name: &'static str,
+    args: Vec<String>,
+    limit: std::time::Duration,
+) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let child = std::process::Command::new(example(name))
+            .args(args)
+            .env_remove("HUAWEICLOUD_SDK_AK")
+            .env_remove("HUAWEICLOUD_SDK_SK")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the example is built by `cargo test`");
+        let pid = child.id();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let killer = std::thread::spawn(move || {
+            if done_rx.recv_timeout(limit).is_err() {
+                // Still running: kill this one child, by its id.
+                let _ = std::process::Command::new("kill")
+                    .args(["-9", &pid.to_string()])
+                    .status();
+            }
+        });
+        let output = child.wait_with_output().unwrap();
+        let _ = done_tx.send(());
+        killer.join().unwrap();
+        output
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_lifecycle_example_gives_up_after_its_timeout() {
+    let server = TestServer::start(vec![Reply::stall()]).await;
+    let started = std::time::Instant::now();
+    let output = run_example_within(
+        "workflow_lifecycle",
+        lifecycle_args(&server, &["--timeout", "1"]),
+        std::time::Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: listing the workflows failed: no answer within 1s; raise the timeout or check the service\n"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn the_lifecycle_example_reports_errors_in_words_and_escapes_server_text() {
+    let server = TestServer::start(vec![
+        Reply::status(200).json(r#"{"total":1,"data":[{"id":"old","name":"\u001b[2Jevil"}]}"#),
+        Reply::status(400)
+            .header("X-Request-Id", "c-400")
+            .json(r#"{"code":"SecMaster.1","message":"bad\r\nname"}"#),
+    ])
+    .await;
+    let output = run_example_within(
+        "workflow_lifecycle",
+        lifecycle_args(&server, &[]),
+        std::time::Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "1 workflows in the workspace\n  old \\u{1b}[2Jevil\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: creating the workflow failed: SecMaster answered 400 Bad Request: SecMaster.1: bad\\r\\nname (request id c-400)\n"
+    );
+}
+
+#[tokio::test]
+async fn the_lifecycle_example_stops_when_an_answer_says_success_false() {
+    let server = TestServer::start(vec![
+        Reply::status(200).json(r#"{"total":0,"data":[]}"#),
+        Reply::status(200)
+            .header("X-Request-Id", "c-1")
+            .json(r#"{"code":"SecMaster.2","message":"quota exceeded","success":false}"#),
+    ])
+    .await;
+    let output = run_example_within(
+        "workflow_lifecycle",
+        lifecycle_args(&server, &[]),
+        std::time::Duration::from_secs(15),
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: creating the workflow failed: SecMaster answered 200 OK, but its answer says \
+         `success: false`: SecMaster.2: quota exceeded (request id c-1)\n"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_file_piped_through_dev_stdin_is_sent_whole() {
+    let server = TestServer::start(vec![Reply::status(200).json(r#"{"code":"00000000"}"#)]).await;
+    let content: Vec<u8> = (0..2_000_000u32).map(|i| (i % 253) as u8).collect();
+    let expected = content.clone();
+    let args = args(&server, "/dev/stdin", &["--token", "T"]);
+    let output = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new(example("import_workflow"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(&content));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        output
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let request = &server.requests()[0];
+    assert_eq!(request.header("content-length"), None);
+    let parts = request.multipart().unwrap();
+    assert_eq!(parts[0].file_name.as_deref(), Some("stdin"));
+    assert!(parts[0].data == expected, "{} bytes", parts[0].data.len());
+}

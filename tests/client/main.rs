@@ -3,9 +3,14 @@
 //! and the exact parse of the answer.
 
 mod example_cli;
+mod hostile_answers;
 mod import_workflow;
+mod memory;
+mod redirects;
+mod retry_safety;
 mod runtime_behaviour;
 mod signature;
 mod soc_examples;
+mod special_uploads;
 mod tracing_spans;
 mod workflow_operations;

@@ -1,5 +1,6 @@
 //! The runtime against a local server: retries (Retry-After, backoff, limits, one-shot streams),
-//! timeouts, progress, and AK/SK signatures checked by an independent verifier.
+//! timeouts, progress, and AK/SK signatures checked by an independent verifier. Which answers and
+//! failures are retried for which methods is `retry_safety`'s subject.
 
 use loopback_server::{Reply, TestServer};
 use secmaster::types::{AopType, CreateAopWorkflowBody, CreateAopWorkflowBodyEngineType};
@@ -37,11 +38,13 @@ fn file_with(content: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 #[tokio::test]
-async fn a_503_with_retry_after_is_retried_and_the_file_is_sent_again_intact() {
+async fn a_429_with_retry_after_is_retried_and_the_file_is_sent_again_intact() {
     let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     let (_dir, path) = file_with(&content);
     let server = TestServer::start(vec![
-        Reply::status(503).header("Retry-After", "1").body("busy"),
+        Reply::status(429)
+            .header("Retry-After", "1")
+            .body("slow down"),
         ok(),
     ])
     .await;
@@ -101,14 +104,14 @@ async fn other_statuses_are_not_retried() {
 
 #[tokio::test]
 async fn a_one_shot_stream_is_never_sent_twice() {
-    let server = TestServer::start(vec![Reply::status(503).body("busy"), ok()]).await;
+    let server = TestServer::start(vec![Reply::status(429).body("slow down"), ok()]).await;
     let chunks = futures_util::stream::iter(vec![Ok(bytes::Bytes::from_static(b"{\"a\":1}"))]);
     let err = client(&server, Credentials::token("t"))
         .workspace("p", "w")
         .import_aopworkflow(UploadFile::from_stream("s.json", Some(7), chunks))
         .await
         .unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(429));
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].multipart().unwrap()[0].data, b"{\"a\":1}");
@@ -389,7 +392,7 @@ async fn a_tampered_request_fails_the_verifier() {
 
 #[tokio::test]
 async fn temporary_keys_send_the_security_token_and_every_retry_is_signed_anew() {
-    let server = TestServer::start(vec![Reply::status(503).body("busy"), ok()]).await;
+    let server = TestServer::start(vec![Reply::status(429).body("slow down"), ok()]).await;
     let (_dir, path) = file_with(b"{}");
     client(
         &server,

@@ -153,6 +153,29 @@ async fn triage_stops_at_an_empty_page_when_the_answer_has_no_total() {
 }
 
 #[tokio::test]
+async fn triage_escapes_what_the_server_says_before_it_reaches_the_terminal() {
+    // The title holds a screen-clearing escape, a carriage return and a right-to-left override,
+    // written as JSON escapes.
+    let title = r"\u001b[2Jowned\r\u202efake";
+    let server = TestServer::start(vec![alerts_page(Some(1), &[alert("a1", "High", title)])]).await;
+    let output = triage(&server, &[]).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        alert_line("a1", "High", r"\u{1b}[2Jowned\r\u{202e}fake")
+    );
+}
+
+#[tokio::test]
+async fn query_escapes_control_characters_in_cells() {
+    let answer = r#"{"schema":[{"name":"msg","type":"text"}],"datarows":[["a\u001b[31mb\tc"]],"total":1}"#;
+    let server = TestServer::start(vec![Reply::status(200).json(answer)]).await;
+    let output = query(&server, &query_args(&[])).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output), "msg\na\\u{1b}[31mb\\tc\n");
+}
+
+#[tokio::test]
 async fn triage_asks_for_no_page_past_the_total() {
     let server = TestServer::start(vec![alerts_page(
         Some(2),
