@@ -1,15 +1,16 @@
-//! The answers of an operation: the match arms of its `send` (one per documented status, each
-//! reading the body as the model says), and the enums of its documented errors and successes.
+//! The answers of an operation: how the runtime reads each documented success's body, the match
+//! arms of its decode function (one per documented status, each decoding the read body as the
+//! model says), and the enums of its documented errors and successes.
 
-use super::{ident, own_docs, type_tokens, Names};
+use super::{call_item, ident, own_docs, type_tokens, Names};
 use crate::doc_text::doc_lines;
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// One match arm per documented status (codes, then ranges, then `default`), and one for any
-/// other status unless `default` is documented.
-pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
+/// The documented answers, successes flagged, in the order a status is matched against them:
+/// codes, then ranges, then `default`.
+fn ordered(op: &Operation) -> Vec<(&Outcome, bool)> {
     let mut ordered: Vec<(&Outcome, bool)> = op
         .successes
         .iter()
@@ -21,6 +22,50 @@ pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
+    ordered
+}
+
+/// How the runtime reads each documented success's body before decoding: `.answers(&[(low,
+/// high, how)])`, in matching order. Errors are the runtime's default, listed only where a
+/// success after them would otherwise hold their status; nothing without successes to list.
+pub(super) fn answer_reads(op: &Operation) -> Option<TokenStream> {
+    let mut ordered = ordered(op);
+    while ordered.last().is_some_and(|(_, success)| !success) {
+        ordered.pop();
+    }
+    if ordered.is_empty() {
+        return None;
+    }
+    let read = call_item("Read");
+    let entries = ordered.iter().map(|(outcome, success)| {
+        let (low, high) = match outcome.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                (quote!(#code), quote!(#code))
+            }
+            StatusMatch::Range(range) => {
+                let low = Literal::u16_unsuffixed(range * 100);
+                let high = Literal::u16_unsuffixed(range * 100 + 99);
+                (quote!(#low), quote!(#high))
+            }
+            StatusMatch::Default => (quote!(0), quote!(u16::MAX)),
+        };
+        let how = match (&outcome.body, success) {
+            (_, false) => quote!(Error),
+            (ResponseBody::Empty, true) => quote!(Empty),
+            (ResponseBody::Json(_), true) => quote!(Json),
+            (ResponseBody::Text, true) => quote!(Text),
+            (ResponseBody::Binary, true) => quote!(Stream),
+        };
+        quote!((#low, #high, #read::#how))
+    });
+    Some(quote!(.answers(&[#(#entries),*])))
+}
+
+/// One match arm per documented status (codes, then ranges, then `default`), and one for any
+/// other status unless `default` is documented.
+pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
+    let ordered = ordered(op);
     let mut arms: Vec<TokenStream> = ordered
         .iter()
         .map(|(outcome, success)| {
@@ -37,7 +82,7 @@ pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
         .iter()
         .any(|(o, _)| o.status == StatusMatch::Default)
     {
-        arms.push(quote!(_ => response.unexpected().await,));
+        arms.push(quote!(_ => answer.unexpected(),));
     }
     arms
 }
@@ -61,14 +106,14 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 /// the response enum.
 fn success_handling(outcome: &Outcome, single_success: bool, names: &Names) -> TokenStream {
     let read = match &outcome.body {
-        ResponseBody::Empty => quote!(response.empty().await),
+        ResponseBody::Empty => quote!(answer.empty()),
         ResponseBody::Json(ty) if !single_success => {
             let ty = type_tokens(ty, false);
-            quote!(response.json::<#ty, _>().await)
+            quote!(answer.json::<#ty, _>())
         }
-        ResponseBody::Json(_) => quote!(response.json().await),
-        ResponseBody::Text => quote!(response.text().await),
-        ResponseBody::Binary => quote!(response.stream()),
+        ResponseBody::Json(_) => quote!(answer.json()),
+        ResponseBody::Text => quote!(answer.text()),
+        ResponseBody::Binary => quote!(answer.stream()),
     };
     if single_success {
         return read;
@@ -85,10 +130,10 @@ fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
     let error = &names.error;
     let variant = ident(&outcome.variant);
     match &outcome.body {
-        ResponseBody::Empty => quote!(response.error_empty(#error::#variant).await),
-        ResponseBody::Json(_) => quote!(response.error_json(#error::#variant).await),
+        ResponseBody::Empty => quote!(answer.error_empty(#error::#variant)),
+        ResponseBody::Json(_) => quote!(answer.error_json(#error::#variant)),
         ResponseBody::Text | ResponseBody::Binary => {
-            quote!(response.error_text(#error::#variant).await)
+            quote!(answer.error_text(#error::#variant))
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::model::{Api, Operation, Scope, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-/// The module of the root package that generated code calls (`ApiRequest`, `Method`,
-/// `BoxFuture`, `string_enum!`): named in this one place.
+/// The module of the root package that generated code calls (`ApiRequest`, `Method`, `Read`,
+/// `Base`, `operation!`, `string_enum!`): named in this one place.
 pub const CALL_MODULE: &str = "call";
 
 /// The path of an item of the call machinery: `crate::call::NAME`.
