@@ -220,7 +220,8 @@ impl Answer {
         let max_parsed = self.reading.limits.max_parsed_bytes;
         match budget::from_slice::<T>(text, max_parsed) {
             Ok(value) => {
-                let rejection = rejection(self.status, self.request_id.as_deref(), text, max_parsed);
+                let rejection =
+                    rejection(self.status, self.request_id.as_deref(), text, max_parsed);
                 Ok(Response::new(self.status, self.headers, value).with_rejection(rejection))
             }
             Err(failure) => Err(self.parse_failure(failure).retype()),

@@ -168,7 +168,8 @@ async fn triage_escapes_what_the_server_says_before_it_reaches_the_terminal() {
 
 #[tokio::test]
 async fn query_escapes_control_characters_in_cells() {
-    let answer = r#"{"schema":[{"name":"msg","type":"text"}],"datarows":[["a\u001b[31mb\tc"]],"total":1}"#;
+    let answer =
+        r#"{"schema":[{"name":"msg","type":"text"}],"datarows":[["a\u001b[31mb\tc"]],"total":1}"#;
     let server = TestServer::start(vec![Reply::status(200).json(answer)]).await;
     let output = query(&server, &query_args(&[])).await;
     assert!(output.status.success(), "{output:?}");
