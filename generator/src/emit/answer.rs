@@ -5,8 +5,9 @@
 use super::{call_item, ident, own_docs, type_tokens, Names};
 use crate::doc_text::doc_lines;
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
+use std::collections::{HashMap, HashSet};
 
 /// The documented answers, successes flagged, in the order a status is matched against them:
 /// codes, then ranges, then `default`.
@@ -138,23 +139,101 @@ fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
     }
 }
 
-/// The documented error answers, one variant per status; none without documented errors.
-pub(super) fn error_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
-    if op.errors.is_empty() {
-        return None;
+/// The error enums of a family's operations: one per distinct set of documented error answers
+/// (statuses, bodies and docs), shared by the operations that document the same set, in the
+/// family's `errors` module. Each is named after its variants (`BadRequest`,
+/// `BadRequestNotFound`, a number added when two sets would take one name).
+pub(super) struct ErrorEnums {
+    /// By the set's tokens: the enum's name and its tokens.
+    by_content: HashMap<String, usize>,
+    enums: Vec<(Ident, TokenStream)>,
+    taken: HashSet<String>,
+}
+
+impl ErrorEnums {
+    pub(super) fn new() -> Self {
+        ErrorEnums {
+            by_content: HashMap::new(),
+            enums: Vec::new(),
+            taken: HashSet::new(),
+        }
     }
+
+    /// The enum of `op`'s documented errors (made when first seen); none without errors.
+    pub(super) fn of(&mut self, op: &Operation) -> Option<Ident> {
+        if op.errors.is_empty() {
+            return None;
+        }
+        let variants = outcome_variants(&op.errors);
+        let key = quote!(#(#variants)*).to_string();
+        if let Some(&i) = self.by_content.get(&key) {
+            return Some(self.enums[i].0.clone());
+        }
+        let base: String = op.errors.iter().map(|o| o.variant.as_str()).collect();
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        let name = ident(&name);
+        let statuses: Vec<String> = op.errors.iter().map(|o| status_name(o.status)).collect();
+        let doc = own_docs(&[format!(
+            "Documented error answers, one variant per status ({}): the error enum of every \
+             operation of this family that documents these.",
+            statuses.join(", ")
+        )]);
+        let tokens = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+        self.by_content.insert(key, self.enums.len());
+        self.enums.push((name.clone(), tokens));
+        Some(name)
+    }
+
+    /// The `errors` module of the family; none when no operation documents errors.
+    pub(super) fn module(self) -> Option<TokenStream> {
+        if self.enums.is_empty() {
+            return None;
+        }
+        let enums = self.enums.into_iter().map(|(_, tokens)| tokens);
+        Some(quote! {
+            /// The error enums of this family's operations, each shared by the operations that
+            /// document the same error answers; every operation names its own with an alias in
+            /// [`operations`](super::operations) (`ShowAlertError`, ...).
+            pub mod errors {
+                #[allow(unused_imports)]
+                use crate::types;
+                #(#enums)*
+            }
+        })
+    }
+}
+
+/// `404`, `4xx`, `default`.
+fn status_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(range) => format!("{range}xx"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+/// The operation's error type: an alias of its family's error enum for its documented errors.
+pub(super) fn error_alias(names: &Names, shared: Option<&Ident>) -> Option<TokenStream> {
+    let shared = shared?;
     let error = &names.error;
-    let variants = outcome_variants(&op.errors);
     let doc = own_docs(&[format!(
         "The documented error answers of {}, one variant per status.",
         names.method_link
     )]);
     Some(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
-            #(#variants)*
-        }
+        pub type #error = super::errors::#shared;
     })
 }
 

@@ -284,10 +284,13 @@ fn family(api: &Api, index: usize) -> TokenStream {
             }
         }
     });
+    let mut errors = answer::ErrorEnums::new();
     let operations = operation::operation_items(
         api.operations.iter().filter(|op| op.family == index),
         &family.feature,
+        &mut errors,
     );
+    let errors = errors.module();
     let doc = own_docs(&[format!(
         "The request builders of the operations of `{}`.",
         family.source
@@ -301,6 +304,8 @@ fn family(api: &Api, index: usize) -> TokenStream {
             use crate::types;
             #operations
         }
+
+        #errors
     }
 }
 

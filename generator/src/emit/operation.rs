@@ -4,7 +4,9 @@
 //! `operation!` for `options`, `send` and `IntoFuture`, and the enums of its documented error and
 //! success answers.
 
-use super::answer::{answer_arms, answer_reads, error_enum, response_body_type, response_enum};
+use super::answer::{
+    answer_arms, answer_reads, error_alias, response_body_type, response_enum, ErrorEnums,
+};
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
 use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
@@ -16,6 +18,7 @@ use quote::quote;
 pub(super) fn operation_items<'a>(
     operations: impl Iterator<Item = &'a Operation>,
     feature: &str,
+    errors: &mut ErrorEnums,
 ) -> TokenStream {
     let mut out = TokenStream::new();
     let mut methods: [(Scope, TokenStream); 3] = [
@@ -29,7 +32,8 @@ pub(super) fn operation_items<'a>(
         if let Some((_, block)) = methods.iter_mut().find(|(scope, _)| *scope == op.scope) {
             block.extend(scope_method(op, &names, &fields));
         }
-        out.extend(items_of(op, &names, &fields));
+        let shared_error = errors.of(op);
+        out.extend(items_of(op, &names, &fields, shared_error.as_ref()));
     }
     for (scope, block) in methods {
         if block.is_empty() {
@@ -159,10 +163,15 @@ fn builder_fields(op: &Operation) -> Vec<BuilderField> {
     fields
 }
 
-fn items_of(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
+fn items_of(
+    op: &Operation,
+    names: &Names,
+    fields: &[BuilderField],
+    shared_error: Option<&Ident>,
+) -> TokenStream {
     let request_struct = request_struct(op, names, fields);
     let request_impl = request_impl(op, names, fields);
-    let error_enum = error_enum(op, names);
+    let error_enum = error_alias(names, shared_error);
     let response_enum = response_enum(op, names);
     quote! {
         #request_struct
