@@ -148,7 +148,7 @@ async fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            match serde_json::to_string_pretty(answer.body()) {
+            match serde_json::to_string_pretty(&Printed::of(answer.body())) {
                 Ok(json) => println!("{}", json_for_terminal(&json)),
                 Err(e) => eprintln!("error: cannot print the answer: {e}"),
             }
@@ -193,6 +193,31 @@ fn print_fields(
         }
     }
     eprintln!("request id: {}", shown(request_id, 200));
+}
+
+/// The answer's fields, printed as JSON in the order the API documents them; fields the answer
+/// left out are left out. (Answer types only deserialize, so the example says how it prints.)
+#[derive(serde::Serialize)]
+struct Printed<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    success: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+}
+
+impl<'a> Printed<'a> {
+    fn of(answer: &'a secmaster::types::Envelope) -> Self {
+        Printed {
+            code: answer.code.as_deref(),
+            message: answer.message.as_deref(),
+            success: answer.success,
+            request_id: answer.request_id.as_deref(),
+        }
+    }
 }
 
 /// JSON as serde_json writes it, with the characters it leaves as they are but a terminal would

@@ -195,6 +195,40 @@ impl<E> From<Rejection> for Error<E> {
     }
 }
 
+impl Error {
+    /// The same error as an `Error<E>`: an error that is not `Api` has no typed body, and the
+    /// runtime's own `Api` errors have none either.
+    pub(crate) fn retype<E>(self) -> Error<E> {
+        self.map_typed(|never| match never {})
+    }
+}
+
+impl ApiError {
+    /// The error answer, with the typed body generated code decoded (if any).
+    pub(crate) fn with_typed<E>(self, typed: Option<E>) -> Error<E> {
+        let ApiError {
+            status,
+            code,
+            message,
+            request_id,
+            location,
+            body,
+            truncated,
+            typed: _,
+        } = self;
+        Error::Api(Box::new(ApiError {
+            status,
+            code,
+            message,
+            request_id,
+            location,
+            body,
+            truncated,
+            typed,
+        }))
+    }
+}
+
 impl<E> Error<E> {
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput {

@@ -56,7 +56,7 @@ pub mod sanitize;
 mod signing;
 mod upload;
 
-pub use call::CallOptions;
+pub use call::{Call, CallOptions};
 pub use client::{Client, ClientBuilder, ProjectClient, WorkspaceClient, REGIONS};
 pub use credentials::{env, Credentials, Secret};
 pub use error::{ApiError, Error, Limit, Rejection};

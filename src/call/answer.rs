@@ -1,6 +1,7 @@
-//! Responses as generated code reads them: a `RawResponse` not yet read, which the generated
-//! code reads as its spec documents the status (a JSON, text, empty or streamed success; a typed
-//! error body; an undocumented status).
+//! Responses as generated code reads them: a `RawResponse` not yet read is read, by the one
+//! sending future every call shares, as the operation's documented statuses say (`Read`: a
+//! JSON, text, empty or streamed success, else an error body) into an `Answer`, which the
+//! operation's decode function turns into its typed result without waiting any more.
 //!
 //! Everything read into memory is bounded: a success answer by `BodyLimits::max_answer_bytes`
 //! (refused whole when larger) and, once parsed, by `max_parsed_bytes` (see `budget`); an error
@@ -14,6 +15,7 @@ use crate::error::{snippet, ApiError, Error, Limit, Rejection};
 use crate::limits::BodyLimits;
 use crate::response::{ByteStream, Response};
 use bytes::Bytes;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::future::Future;
@@ -27,7 +29,37 @@ pub(crate) struct Reading {
     pub(crate) limits: BodyLimits,
 }
 
-/// An answer not yet read: generated code picks how to read it from its status.
+/// How the body of an answer is read, by status: generated code lists its documented successes
+/// (`ApiRequest::answers`); every other status is read as an error body.
+// A spec need not document every kind of success: the kinds it does not are unused in that build.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// Whole, within `max_answer_bytes`, for a JSON body.
+    Json,
+    /// Whole, within `max_answer_bytes`, for a text body.
+    Text,
+    /// Not kept: a documented empty success (what comes anyway is read up to the error-body
+    /// limit, so that the connection can be reused, and dropped).
+    Empty,
+    /// Left unread, for the caller to stream.
+    Stream,
+    /// The first `max_error_bytes`, for an error or an undocumented status.
+    Error,
+}
+
+impl Read {
+    /// How the answers of `status` are read: the first entry of `answers` (low and high status,
+    /// both included) that holds it, else as an error.
+    pub(super) fn of(answers: &[(u16, u16, Read)], status: u16) -> Read {
+        answers
+            .iter()
+            .find(|(low, high, _)| (*low..=*high).contains(&status))
+            .map_or(Read::Error, |(_, _, read)| *read)
+    }
+}
+
+/// An answer not yet read.
 pub(crate) struct RawResponse {
     status: u16,
     request_id: Option<String>,
@@ -50,8 +82,46 @@ impl RawResponse {
         }
     }
 
+    pub(super) fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Reads the body as `read` says, within the limits; what generated code decodes (without
+    /// waiting any more) into the operation's answer.
+    pub(super) async fn read(mut self, read: Read) -> Result<Answer, Error> {
+        let body = match read {
+            Read::Json => Body::Whole(self.read_whole(Limit::JsonBytes).await?),
+            Read::Text => Body::Whole(self.read_whole(Limit::TextBytes).await?),
+            Read::Empty => {
+                let _ = read_error_body(&mut self.response, &self.reading).await;
+                Body::Whole(Bytes::new())
+            }
+            Read::Error => {
+                let (body, truncated) = read_error_body(&mut self.response, &self.reading).await;
+                Body::Error { body, truncated }
+            }
+            Read::Stream => {
+                let headers = self.response.headers().clone();
+                return Ok(Answer {
+                    status: self.status,
+                    headers,
+                    body: Body::Unread(self.response),
+                    request_id: self.request_id,
+                    reading: self.reading,
+                });
+            }
+        };
+        Ok(Answer {
+            status: self.status,
+            headers: self.response.headers().clone(),
+            body,
+            request_id: self.request_id,
+            reading: self.reading,
+        })
+    }
+
     /// The whole body, or `TooLarge` as soon as it is known to pass `max_answer_bytes`.
-    async fn read_whole<E>(&mut self, limit: Limit) -> Result<Bytes, Error<E>> {
+    async fn read_whole(&mut self, limit: Limit) -> Result<Bytes, Error> {
         let max = self.reading.limits.max_answer_bytes;
         let declared = self.response.content_length();
         let (status, request_id) = (self.status, self.request_id.clone());
@@ -75,7 +145,7 @@ impl RawResponse {
     }
 
     /// The next piece of the body, within the deadline and the read timeout.
-    async fn next_chunk<E>(&mut self) -> Result<Option<Bytes>, Error<E>> {
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         let chunk = self
             .reading
             .deadline
@@ -95,130 +165,162 @@ impl RawResponse {
             }),
         }
     }
+}
 
-    async fn api_error<E>(mut self, typed: impl FnOnce(&[u8]) -> Option<E>) -> Error<E> {
-        let (body, truncated) = read_error_body(&mut self.response, &self.reading).await;
-        let (code, message) = error_fields(&body);
-        Error::Api(Box::new(ApiError {
-            status: self.status,
-            code,
-            message,
-            request_id: self.request_id,
-            location: None,
-            typed: typed(&body),
-            body: String::from_utf8_lossy(&body).into_owned(),
-            truncated,
-        }))
+/// An answer read as its status says: generated code decodes it by status, without waiting.
+pub struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    headers: HeaderMap,
+    body: Body,
+    reading: Reading,
+}
+
+enum Body {
+    /// A success read whole (empty for an empty success).
+    Whole(Bytes),
+    /// The first `max_error_bytes` of an error body, and whether there was more.
+    Error { body: Bytes, truncated: bool },
+    /// A success left to stream.
+    Unread(reqwest::Response),
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }
 
 // Generated code reads the answers its spec documents (JSON, text, empty or streamed successes;
 // JSON, text or empty error bodies); the other readers are unused in that build.
 #[allow(dead_code)]
-impl RawResponse {
+impl Answer {
     pub(crate) fn status(&self) -> u16 {
         self.status
     }
 
+    fn bytes(&self) -> &[u8] {
+        match &self.body {
+            Body::Whole(body) | Body::Error { body, .. } => body,
+            Body::Unread(_) => &[],
+        }
+    }
+
     /// A JSON body of the documented type.
-    pub(crate) async fn json<T: DeserializeOwned, E>(mut self) -> Result<Response<T>, Error<E>> {
-        let body = self.read_whole(Limit::JsonBytes).await?;
-        let (status, request_id) = (self.status, self.request_id);
-        let headers = self.response.headers().clone();
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let body = self.bytes();
         // An empty body reads as `{}`, which fits bodies made only of optional fields.
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
-            &body
+            body
         };
         let max_parsed = self.reading.limits.max_parsed_bytes;
         match budget::from_slice::<T>(text, max_parsed) {
             Ok(value) => {
-                let rejection = rejection(status, request_id.as_deref(), text, max_parsed);
-                Ok(Response::new(status, headers, value).with_rejection(rejection))
+                let rejection =
+                    rejection(self.status, self.request_id.as_deref(), text, max_parsed);
+                Ok(Response::new(self.status, self.headers, value).with_rejection(rejection))
             }
-            Err(ParseFailure::OverBudget) => Err(Error::TooLarge {
-                status,
-                request_id,
-                limit: Limit::ParsedBytes,
-                max: max_parsed,
-                size: None,
-            }),
-            Err(ParseFailure::Json(e)) => Err(Error::Decode {
-                status,
-                request_id,
-                message: e.to_string(),
-                snippet: snippet(&String::from_utf8_lossy(&body)),
-            }),
+            Err(failure) => Err(self.parse_failure(failure).retype()),
         }
     }
 
-    /// A success with no body. What a server sends anyway is read up to the error-body limit
-    /// (so that the connection can be reused) and dropped.
-    pub(crate) async fn empty<E>(mut self) -> Result<Response<()>, Error<E>> {
-        let _ = read_error_body(&mut self.response, &self.reading).await;
-        Ok(Response::new(
-            self.status,
-            self.response.headers().clone(),
-            (),
-        ))
+    /// The error for a JSON success body that did not parse (kept out of the generic `json`).
+    fn parse_failure(&self, failure: ParseFailure) -> Error {
+        match failure {
+            ParseFailure::OverBudget => Error::TooLarge {
+                status: self.status,
+                request_id: self.request_id.clone(),
+                limit: Limit::ParsedBytes,
+                max: self.reading.limits.max_parsed_bytes,
+                size: None,
+            },
+            ParseFailure::Json(e) => Error::Decode {
+                status: self.status,
+                request_id: self.request_id.clone(),
+                message: e.to_string(),
+                snippet: snippet(&String::from_utf8_lossy(self.bytes())),
+            },
+        }
+    }
+
+    /// A success with no body.
+    pub(crate) fn empty<E>(self) -> Result<Response<()>, Error<E>> {
+        Ok(Response::new(self.status, self.headers, ()))
     }
 
     /// A text body.
-    pub(crate) async fn text<E>(mut self) -> Result<Response<String>, Error<E>> {
-        let body = self.read_whole(Limit::TextBytes).await?;
-        Ok(Response::new(
-            self.status,
-            self.response.headers().clone(),
-            String::from_utf8_lossy(&body).into_owned(),
-        ))
+    pub(crate) fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        let text = String::from_utf8_lossy(self.bytes()).into_owned();
+        Ok(Response::new(self.status, self.headers, text))
     }
 
     /// A binary body, left unread for the caller to stream.
     pub(crate) fn stream<E>(self) -> Result<Response<ByteStream>, Error<E>> {
-        let headers = self.response.headers().clone();
-        Ok(Response::new(
+        let Body::Unread(response) = self.body else {
+            // Generated code streams exactly the statuses it lists as streamed.
+            return Err(Error::invalid("a streamed answer was read"));
+        };
+        let stream = ByteStream::new(
+            response,
             self.status,
-            headers,
-            ByteStream::new(
-                self.response,
-                self.status,
-                self.request_id,
-                self.reading.deadline,
-                self.reading.idle,
-            ),
-        ))
+            self.request_id,
+            self.reading.deadline,
+            self.reading.idle,
+        );
+        Ok(Response::new(self.status, self.headers, stream))
+    }
+
+    /// The error answer, with its body (not decoded) and code and message read from it.
+    fn api_error(self) -> (ApiError, Bytes) {
+        let (body, truncated) = match self.body {
+            Body::Whole(body) => (body, false),
+            Body::Error { body, truncated } => (body, truncated),
+            Body::Unread(_) => (Bytes::new(), true),
+        };
+        let (code, message) = error_fields(&body);
+        let api = ApiError {
+            status: self.status,
+            code,
+            message,
+            request_id: self.request_id,
+            location: None,
+            typed: None,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            truncated,
+        };
+        (api, body)
     }
 
     /// A documented error status with a JSON body.
-    pub(crate) async fn error_json<B: DeserializeOwned, E, T>(
+    pub(crate) fn error_json<B: DeserializeOwned, E, T>(
         self,
-        wrap: impl FnOnce(B) -> E,
+        wrap: fn(B) -> E,
     ) -> Result<Response<T>, Error<E>> {
         let max_parsed = self.reading.limits.max_parsed_bytes;
-        Err(self
-            .api_error(|body| budget::from_slice(body, max_parsed).ok().map(wrap))
-            .await)
+        let (api, body) = self.api_error();
+        let typed = budget::from_slice(&body, max_parsed).ok().map(wrap);
+        Err(api.with_typed(typed))
     }
 
     /// A documented error status with a text body.
-    pub(crate) async fn error_text<E, T>(
-        self,
-        wrap: impl FnOnce(String) -> E,
-    ) -> Result<Response<T>, Error<E>> {
-        Err(self
-            .api_error(|body| Some(wrap(String::from_utf8_lossy(body).into_owned())))
-            .await)
+    pub(crate) fn error_text<E, T>(self, wrap: fn(String) -> E) -> Result<Response<T>, Error<E>> {
+        let (api, body) = self.api_error();
+        let typed = wrap(String::from_utf8_lossy(&body).into_owned());
+        Err(api.with_typed(Some(typed)))
     }
 
     /// A documented error status with no body.
-    pub(crate) async fn error_empty<E, T>(self, value: E) -> Result<Response<T>, Error<E>> {
-        Err(self.api_error(|_| Some(value)).await)
+    pub(crate) fn error_empty<E, T>(self, value: E) -> Result<Response<T>, Error<E>> {
+        Err(self.api_error().0.with_typed(Some(value)))
     }
 
     /// A status the spec does not document.
-    pub(crate) async fn unexpected<E, T>(self) -> Result<Response<T>, Error<E>> {
-        Err(self.api_error(|_| None).await)
+    pub(crate) fn unexpected<E, T>(self) -> Result<Response<T>, Error<E>> {
+        Err(self.api_error().0.with_typed(None))
     }
 }
 

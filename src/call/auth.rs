@@ -11,13 +11,13 @@ use std::time::SystemTime;
 /// Adds the credentials' headers to `request` and, for AK/SK, signs it as of `now`.
 /// `path_project_id` is the path's project, sent as `X-Project-Id` in preference to the
 /// credentials' own; `signed_payload` is the body to hash, `None` for an unsigned (streamed) one.
-pub(super) fn authenticate<E>(
+pub(super) fn authenticate(
     request: &mut reqwest::Request,
     credentials: &Credentials,
     path_project_id: Option<&str>,
     signed_payload: Option<&Bytes>,
     now: SystemTime,
-) -> Result<(), Error<E>> {
+) -> Result<(), Error> {
     match credentials {
         Credentials::Token { token } => {
             request.headers_mut().insert(

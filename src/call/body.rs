@@ -50,11 +50,11 @@ impl RequestBody {
 
     /// Puts the body on one attempt's request; streamed parts report to `activity` as they go
     /// out.
-    pub(super) async fn attach<E>(
+    pub(super) async fn attach(
         &self,
         builder: RequestBuilder,
         activity: &Arc<Activity>,
-    ) -> Result<Attached, Error<E>> {
+    ) -> Result<Attached, Error> {
         match self {
             RequestBody::Empty => Ok(Attached {
                 builder,
@@ -72,7 +72,7 @@ impl RequestBody {
                 let attempt = file.body(activity).await?;
                 let mut builder = builder.header(
                     CONTENT_TYPE,
-                    header_value::<E>("the content type", file.content_type_or_default())?,
+                    header_value("the content type", file.content_type_or_default())?,
                 );
                 if let Some(len) = attempt.len {
                     builder = builder.header(CONTENT_LENGTH, len);
@@ -112,10 +112,10 @@ impl RequestBody {
     }
 }
 
-async fn file_part<E>(
+async fn file_part(
     file: &UploadFile,
     activity: &Arc<Activity>,
-) -> Result<(reqwest::multipart::Part, bool), Error<E>> {
+) -> Result<(reqwest::multipart::Part, bool), Error> {
     let attempt = file.body(activity).await?;
     let part = match attempt.len {
         Some(len) => reqwest::multipart::Part::stream_with_length(attempt.body, len),
@@ -123,7 +123,7 @@ async fn file_part<E>(
     };
     let part = match file.name() {
         Some(name) => {
-            header_value::<E>("the file name", name)?;
+            header_value("the file name", name)?;
             part.file_name(name.to_owned())
         }
         None => part,

@@ -3,6 +3,7 @@
 //! Faults found here (an empty path id, a line break in a header) are refused before anything is
 //! sent.
 
+use super::answer::Read;
 use super::body::{FormValue, RequestBody};
 use super::options::CallOptions;
 use super::params::{encode, values_of, ParamValue};
@@ -22,6 +23,9 @@ pub(crate) struct ApiRequest {
     headers: Vec<(&'static str, String)>,
     pub(super) body: RequestBody,
     pub(super) options: CallOptions,
+    /// How the body of each documented success is read (low status, high status, how); any
+    /// other status is read as an error body.
+    pub(super) answers: &'static [(u16, u16, Read)],
     /// Faults found while describing the request, reported before anything is sent.
     problems: Vec<String>,
 }
@@ -48,6 +52,7 @@ impl ApiRequest {
             headers: Vec::new(),
             body: RequestBody::Empty,
             options: CallOptions::default(),
+            answers: &[],
             problems: Vec::new(),
         }
     }
@@ -139,6 +144,13 @@ impl ApiRequest {
         self
     }
 
+    /// How the documented successes are read: `(low, high, how)`, the first entry holding a
+    /// status wins; any other status is read as an error body.
+    pub(crate) fn answers(mut self, answers: &'static [(u16, u16, Read)]) -> Self {
+        self.answers = answers;
+        self
+    }
+
     pub(crate) fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
@@ -148,7 +160,7 @@ impl ApiRequest {
 impl ApiRequest {
     /// The URL (under `endpoint`) and headers of every attempt, or the first fault of the
     /// request.
-    pub(super) fn prepare<E>(&self, endpoint: &str) -> Result<Prepared, Error<E>> {
+    pub(super) fn prepare(&self, endpoint: &str) -> Result<Prepared, Error> {
         if let Some(problem) = self.problems.first() {
             return Err(Error::invalid(problem.clone()));
         }

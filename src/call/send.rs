@@ -1,6 +1,6 @@
 //! Sending: `Client::execute` runs a request's attempts inside one tracing span, asks
 //! `retry::decide` after each whether to send again, and hands the answer on as a
-//! `RawResponse`. The loop only gathers facts and acts; every retry rule lives in `retry`, and
+//! `RawResponse`. Nothing here is generic over the operation's types: it is compiled once. The loop only gathers facts and acts; every retry rule lives in `retry`, and
 //! what a failure means in `failure`.
 //!
 //! Each attempt is bounded by the call's total timeout and by the read timeout, which counts
@@ -23,9 +23,9 @@ use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 
 impl Client {
-    /// Sends `request`, retrying as the policy allows, and returns the answer for the generated
-    /// code to read by status.
-    pub(crate) async fn execute<E>(&self, request: ApiRequest) -> Result<RawResponse, Error<E>> {
+    /// Sends `request`, retrying as the policy allows, and returns the answer for `Call` to read
+    /// by status. Not generic: compiled once for every operation.
+    pub(super) async fn execute(&self, request: ApiRequest) -> Result<RawResponse, Error> {
         let span = tracing::debug_span!(
             "secmaster_request",
             operation = request.operation,
@@ -38,7 +38,7 @@ impl Client {
         self.execute_in_span(request).instrument(span).await
     }
 
-    async fn execute_in_span<E>(&self, request: ApiRequest) -> Result<RawResponse, Error<E>> {
+    async fn execute_in_span(&self, request: ApiRequest) -> Result<RawResponse, Error> {
         let prepared = request.prepare(self.endpoint())?;
         let settings = self.settings();
         let options = &request.options;
@@ -136,12 +136,12 @@ impl Client {
 
     /// One attempt's request: body (files opened anew), auth headers, signature; and whether its
     /// body can be sent again.
-    async fn build_attempt<E>(
+    async fn build_attempt(
         &self,
         request: &ApiRequest,
         prepared: &Prepared,
         activity: &Arc<Activity>,
-    ) -> Result<(reqwest::Request, bool), Error<E>> {
+    ) -> Result<(reqwest::Request, bool), Error> {
         let builder = self
             .http()
             .request(request.method.clone(), prepared.url.clone())
@@ -197,12 +197,12 @@ async fn until_silent<T>(
 }
 
 /// The error for a 3xx answer: the client follows no redirect.
-async fn redirect<E>(
+async fn redirect(
     mut response: reqwest::Response,
     status: u16,
     request_id: Option<String>,
     reading: &Reading,
-) -> Error<E> {
+) -> Error {
     let location = response
         .headers()
         .get("location")
@@ -242,7 +242,7 @@ fn facts<'a>(
 }
 
 /// The error for content that could not go out as announced.
-fn source_failure<E>(failure: SourceFailure) -> Error<E> {
+fn source_failure(failure: SourceFailure) -> Error {
     match failure {
         SourceFailure::Io { path, source } => Error::Io { path, source },
         SourceFailure::Invalid(message) => Error::invalid(message),
@@ -251,7 +251,7 @@ fn source_failure<E>(failure: SourceFailure) -> Error<E> {
 
 /// A request the HTTP library cannot form. The URL is dropped from the message: it is the
 /// caller's own, and may be what was too long.
-fn request_setup<E>(error: reqwest::Error) -> Error<E> {
+fn request_setup(error: reqwest::Error) -> Error {
     Error::RequestSetup {
         source: error.without_url(),
     }

@@ -1,15 +1,17 @@
-//! The answers of an operation: the match arms of its `send` (one per documented status, each
-//! reading the body as the model says), and the enums of its documented errors and successes.
+//! The answers of an operation: how the runtime reads each documented success's body, the match
+//! arms of its decode function (one per documented status, each decoding the read body as the
+//! model says), and the enums of its documented errors and successes.
 
-use super::{ident, own_docs, type_tokens, Names};
+use super::{call_item, ident, own_docs, type_tokens, Names};
 use crate::doc_text::doc_lines;
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
+use std::collections::{HashMap, HashSet};
 
-/// One match arm per documented status (codes, then ranges, then `default`), and one for any
-/// other status unless `default` is documented.
-pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
+/// The documented answers, successes flagged, in the order a status is matched against them:
+/// codes, then ranges, then `default`.
+fn ordered(op: &Operation) -> Vec<(&Outcome, bool)> {
     let mut ordered: Vec<(&Outcome, bool)> = op
         .successes
         .iter()
@@ -21,6 +23,50 @@ pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
+    ordered
+}
+
+/// How the runtime reads each documented success's body before decoding: `.answers(&[(low,
+/// high, how)])`, in matching order. Errors are the runtime's default, listed only where a
+/// success after them would otherwise hold their status; nothing without successes to list.
+pub(super) fn answer_reads(op: &Operation) -> Option<TokenStream> {
+    let mut ordered = ordered(op);
+    while ordered.last().is_some_and(|(_, success)| !success) {
+        ordered.pop();
+    }
+    if ordered.is_empty() {
+        return None;
+    }
+    let read = call_item("Read");
+    let entries = ordered.iter().map(|(outcome, success)| {
+        let (low, high) = match outcome.status {
+            StatusMatch::Code(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                (quote!(#code), quote!(#code))
+            }
+            StatusMatch::Range(range) => {
+                let low = Literal::u16_unsuffixed(range * 100);
+                let high = Literal::u16_unsuffixed(range * 100 + 99);
+                (quote!(#low), quote!(#high))
+            }
+            StatusMatch::Default => (quote!(0), quote!(u16::MAX)),
+        };
+        let how = match (&outcome.body, success) {
+            (_, false) => quote!(Error),
+            (ResponseBody::Empty, true) => quote!(Empty),
+            (ResponseBody::Json(_), true) => quote!(Json),
+            (ResponseBody::Text, true) => quote!(Text),
+            (ResponseBody::Binary, true) => quote!(Stream),
+        };
+        quote!((#low, #high, #read::#how))
+    });
+    Some(quote!(.answers(&[#(#entries),*])))
+}
+
+/// One match arm per documented status (codes, then ranges, then `default`), and one for any
+/// other status unless `default` is documented.
+pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
+    let ordered = ordered(op);
     let mut arms: Vec<TokenStream> = ordered
         .iter()
         .map(|(outcome, success)| {
@@ -37,7 +83,7 @@ pub(super) fn answer_arms(op: &Operation, names: &Names) -> Vec<TokenStream> {
         .iter()
         .any(|(o, _)| o.status == StatusMatch::Default)
     {
-        arms.push(quote!(_ => response.unexpected().await,));
+        arms.push(quote!(_ => answer.unexpected(),));
     }
     arms
 }
@@ -61,14 +107,14 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 /// the response enum.
 fn success_handling(outcome: &Outcome, single_success: bool, names: &Names) -> TokenStream {
     let read = match &outcome.body {
-        ResponseBody::Empty => quote!(response.empty().await),
+        ResponseBody::Empty => quote!(answer.empty()),
         ResponseBody::Json(ty) if !single_success => {
             let ty = type_tokens(ty, false);
-            quote!(response.json::<#ty, _>().await)
+            quote!(answer.json::<#ty, _>())
         }
-        ResponseBody::Json(_) => quote!(response.json().await),
-        ResponseBody::Text => quote!(response.text().await),
-        ResponseBody::Binary => quote!(response.stream()),
+        ResponseBody::Json(_) => quote!(answer.json()),
+        ResponseBody::Text => quote!(answer.text()),
+        ResponseBody::Binary => quote!(answer.stream()),
     };
     if single_success {
         return read;
@@ -85,31 +131,109 @@ fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
     let error = &names.error;
     let variant = ident(&outcome.variant);
     match &outcome.body {
-        ResponseBody::Empty => quote!(response.error_empty(#error::#variant).await),
-        ResponseBody::Json(_) => quote!(response.error_json(#error::#variant).await),
+        ResponseBody::Empty => quote!(answer.error_empty(#error::#variant)),
+        ResponseBody::Json(_) => quote!(answer.error_json(#error::#variant)),
         ResponseBody::Text | ResponseBody::Binary => {
-            quote!(response.error_text(#error::#variant).await)
+            quote!(answer.error_text(#error::#variant))
         }
     }
 }
 
-/// The documented error answers, one variant per status; none without documented errors.
-pub(super) fn error_enum(op: &Operation, names: &Names) -> Option<TokenStream> {
-    if op.errors.is_empty() {
-        return None;
+/// The error enums of a family's operations: one per distinct set of documented error answers
+/// (statuses, bodies and docs), shared by the operations that document the same set, in the
+/// family's `errors` module. Each is named after its variants (`BadRequest`,
+/// `BadRequestNotFound`, a number added when two sets would take one name).
+pub(super) struct ErrorEnums {
+    /// By the set's tokens: the enum's name and its tokens.
+    by_content: HashMap<String, usize>,
+    enums: Vec<(Ident, TokenStream)>,
+    taken: HashSet<String>,
+}
+
+impl ErrorEnums {
+    pub(super) fn new() -> Self {
+        ErrorEnums {
+            by_content: HashMap::new(),
+            enums: Vec::new(),
+            taken: HashSet::new(),
+        }
     }
+
+    /// The enum of `op`'s documented errors (made when first seen); none without errors.
+    pub(super) fn of(&mut self, op: &Operation) -> Option<Ident> {
+        if op.errors.is_empty() {
+            return None;
+        }
+        let variants = outcome_variants(&op.errors);
+        let key = quote!(#(#variants)*).to_string();
+        if let Some(&i) = self.by_content.get(&key) {
+            return Some(self.enums[i].0.clone());
+        }
+        let base: String = op.errors.iter().map(|o| o.variant.as_str()).collect();
+        let mut name = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        let name = ident(&name);
+        let statuses: Vec<String> = op.errors.iter().map(|o| status_name(o.status)).collect();
+        let doc = own_docs(&[format!(
+            "Documented error answers, one variant per status ({}): the error enum of every \
+             operation of this family that documents these.",
+            statuses.join(", ")
+        )]);
+        let tokens = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+        self.by_content.insert(key, self.enums.len());
+        self.enums.push((name.clone(), tokens));
+        Some(name)
+    }
+
+    /// The `errors` module of the family; none when no operation documents errors.
+    pub(super) fn module(self) -> Option<TokenStream> {
+        if self.enums.is_empty() {
+            return None;
+        }
+        let enums = self.enums.into_iter().map(|(_, tokens)| tokens);
+        Some(quote! {
+            /// The error enums of this family's operations, each shared by the operations that
+            /// document the same error answers; every operation names its own with an alias in
+            /// [`operations`](super::operations) (`ShowAlertError`, ...).
+            pub mod errors {
+                #[allow(unused_imports)]
+                use crate::types;
+                #(#enums)*
+            }
+        })
+    }
+}
+
+/// `404`, `4xx`, `default`.
+fn status_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(range) => format!("{range}xx"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+/// The operation's error type: an alias of its family's error enum for its documented errors.
+pub(super) fn error_alias(names: &Names, shared: Option<&Ident>) -> Option<TokenStream> {
+    let shared = shared?;
     let error = &names.error;
-    let variants = outcome_variants(&op.errors);
     let doc = own_docs(&[format!(
         "The documented error answers of {}, one variant per status.",
         names.method_link
     )]);
     Some(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
-            #(#variants)*
-        }
+        pub type #error = super::errors::#shared;
     })
 }
 

@@ -17,8 +17,8 @@ use crate::model::{Api, Operation, Scope, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-/// The module of the root package that generated code calls (`ApiRequest`, `Method`,
-/// `BoxFuture`, `string_enum!`): named in this one place.
+/// The module of the root package that generated code calls (`ApiRequest`, `Method`, `Read`,
+/// `Base`, `operation!`, `string_enum!`): named in this one place.
 pub const CALL_MODULE: &str = "call";
 
 /// The path of an item of the call machinery: `crate::call::NAME`.
@@ -284,10 +284,13 @@ fn family(api: &Api, index: usize) -> TokenStream {
             }
         }
     });
+    let mut errors = answer::ErrorEnums::new();
     let operations = operation::operation_items(
         api.operations.iter().filter(|op| op.family == index),
         &family.feature,
+        &mut errors,
     );
+    let errors = errors.module();
     let doc = own_docs(&[format!(
         "The request builders of the operations of `{}`.",
         family.source
@@ -301,6 +304,8 @@ fn family(api: &Api, index: usize) -> TokenStream {
             use crate::types;
             #operations
         }
+
+        #errors
     }
 }
 

@@ -1,26 +1,61 @@
-//! The items of each operation, in its family's `operations` module: the request builder struct, the
-//! method of the scope handle that makes it, its setters and `send`, its `IntoFuture`, and the
-//! enums of its documented error and success answers.
+//! The items of each operation, in its family's `operations` module: the request builder struct,
+//! the method of the scope handle that makes it (one `impl` block per handle and family), its
+//! setters and `call` (the request and the function that decodes its answer), the runtime's
+//! `operation!` for `options`, `send` and `IntoFuture`, and the enums of its documented error and
+//! success answers.
 
-use super::answer::{answer_arms, error_enum, response_body_type, response_enum};
+use super::answer::{
+    answer_arms, answer_reads, error_alias, response_body_type, response_enum, ErrorEnums,
+};
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
 use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// The items of a family's operations, their scope-handle methods marked for docs as needing
-/// `feature`.
+/// The items of a family's operations, and the methods that start them, in one `impl` block per
+/// scope handle marked for docs as needing `feature`.
 pub(super) fn operation_items<'a>(
     operations: impl Iterator<Item = &'a Operation>,
     feature: &str,
+    errors: &mut ErrorEnums,
 ) -> TokenStream {
-    let doc_cfg = quote!(#[cfg_attr(docsrs, doc(cfg(feature = #feature)))]);
     let mut out = TokenStream::new();
+    let mut methods: [(Scope, TokenStream); 3] = [
+        (Scope::Client, TokenStream::new()),
+        (Scope::Project, TokenStream::new()),
+        (Scope::Workspace, TokenStream::new()),
+    ];
     for op in operations {
-        out.extend(items_of(op, &doc_cfg));
+        let names = Names::of(op);
+        let fields = builder_fields(op);
+        if let Some((_, block)) = methods.iter_mut().find(|(scope, _)| *scope == op.scope) {
+            block.extend(scope_method(op, &names, &fields));
+        }
+        let shared_error = errors.of(op);
+        out.extend(items_of(op, &names, &fields, shared_error.as_ref()));
+    }
+    for (scope, block) in methods {
+        if block.is_empty() {
+            continue;
+        }
+        let scope = ident(scope_name(scope));
+        out.extend(quote! {
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            impl crate::#scope {
+                #block
+            }
+        });
     }
     out
+}
+
+fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Client => "Client",
+        Scope::Project => "ProjectClient",
+        Scope::Workspace => "WorkspaceClient",
+    }
 }
 
 /// How a builder stores what the caller gives.
@@ -128,31 +163,28 @@ fn builder_fields(op: &Operation) -> Vec<BuilderField> {
     fields
 }
 
-fn items_of(op: &Operation, doc_cfg: &TokenStream) -> TokenStream {
-    let names = Names::of(op);
-    let fields = builder_fields(op);
-    let request_struct = request_struct(&names, &fields);
-    let scope_method = scope_method(op, &names, &fields, doc_cfg);
-    let request_impl = request_impl(op, &names, &fields);
-    let into_future = into_future_impl(op, &names);
-    let error_enum = error_enum(op, &names);
-    let response_enum = response_enum(op, &names);
+fn items_of(
+    op: &Operation,
+    names: &Names,
+    fields: &[BuilderField],
+    shared_error: Option<&Ident>,
+) -> TokenStream {
+    let request_struct = request_struct(op, names, fields);
+    let request_impl = request_impl(op, names, fields);
+    let error_enum = error_alias(names, shared_error);
+    let response_enum = response_enum(op, names);
     quote! {
         #request_struct
-        #scope_method
         #request_impl
-        #into_future
         #error_enum
         #response_enum
     }
 }
 
-fn request_struct(names: &Names, fields: &[BuilderField]) -> TokenStream {
+fn request_struct(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
     let Names { request, scope, .. } = names;
-    let doc = own_docs(&[format!(
-        "Request builder for {}; `.await` it to send it.",
-        names.method_link
-    )]);
+    let doc = request_docs(op, names);
+    let base = call_item("Base");
     let struct_fields = fields.iter().map(|f| {
         let name = &f.name;
         let ty = &f.ty;
@@ -167,25 +199,16 @@ fn request_struct(names: &Names, fields: &[BuilderField]) -> TokenStream {
         #[derive(Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #request {
-            scope: crate::#scope,
+            base: #base<crate::#scope>,
             #(#struct_fields)*
-            options: crate::CallOptions,
         }
     }
 }
 
 /// The method of the scope handle that starts the request, taking its required fields.
-fn scope_method(
-    op: &Operation,
-    names: &Names,
-    fields: &[BuilderField],
-    doc_cfg: &TokenStream,
-) -> TokenStream {
+fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
     let Names {
-        request,
-        scope,
-        method,
-        ..
+        request, method, ..
     } = names;
     let required: Vec<&BuilderField> = fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
@@ -205,16 +228,13 @@ fn scope_method(
         }
     });
     let doc = method_docs(op, names, fields);
+    let base = call_item("Base");
     quote! {
-        #doc_cfg
-        impl crate::#scope {
-            #doc
-            pub fn #method(&self, #(#args),*) -> #request {
-                #request {
-                    scope: self.clone(),
-                    #(#inits)*
-                    options: crate::CallOptions::default(),
-                }
+        #doc
+        pub fn #method(&self, #(#args),*) -> #request {
+            #request {
+                base: #base::new(self),
+                #(#inits)*
             }
         }
     }
@@ -265,23 +285,22 @@ fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenS
     own_docs(&lines)
 }
 
-/// The builder's setters, `options` and `send`.
+/// The builder's setters and `call` (its request and how its answers are decoded); `options`,
+/// `send` and `IntoFuture` come from the runtime's `operation!`.
 fn request_impl(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenStream {
     let request = &names.request;
     let setters = fields.iter().filter(|f| !f.required).map(setter);
-    let send = send_method(op, names);
+    let call = call_method(op, names);
+    let (success, error) = result_types(op, names);
+    let operation = call_item("operation");
     quote! {
         impl #request {
             #(#setters)*
 
-            /// Overrides the client's timeouts and retry policy for this call.
-            pub fn options(mut self, options: crate::CallOptions) -> Self {
-                self.options = options;
-                self
-            }
-
-            #send
+            #call
         }
+
+        #operation!(#request => #success, #error);
     }
 }
 
@@ -299,8 +318,9 @@ fn setter(field: &BuilderField) -> TokenStream {
     }
 }
 
-/// What `send` answers with: the success body type (or the success enum) and the error type.
-fn result_type(op: &Operation, names: &Names) -> TokenStream {
+/// What `send` answers with: the success body type (or the success enum) and the type of the
+/// typed error body (`Infallible` without documented errors).
+fn result_types(op: &Operation, names: &Names) -> (TokenStream, TokenStream) {
     let response = &names.response;
     let success = match op.successes.as_slice() {
         [] => quote!(()),
@@ -309,15 +329,19 @@ fn result_type(op: &Operation, names: &Names) -> TokenStream {
     };
     let error = &names.error;
     let error = if op.errors.is_empty() {
-        quote!(crate::Error)
+        quote!(std::convert::Infallible)
     } else {
-        quote!(crate::Error<#error>)
+        quote!(#error)
     };
-    quote!(Result<crate::Response<#success>, #error>)
+    (success, error)
 }
 
-fn send_method(op: &Operation, names: &Names) -> TokenStream {
-    let mut lines = vec!["Sends the request and reads the answer.".to_owned()];
+/// The docs of the request builder: what makes it, and what a single success holds.
+fn request_docs(op: &Operation, names: &Names) -> TokenStream {
+    let mut lines = vec![format!(
+        "Request builder for {}; `.await` it (or what `send()` returns) to send it.",
+        names.method_link
+    )];
     if let [single] = op.successes.as_slice() {
         let success = doc_lines(&single.docs);
         if !success.is_empty() {
@@ -326,29 +350,35 @@ fn send_method(op: &Operation, names: &Names) -> TokenStream {
             lines.extend(success);
         }
     }
-    let doc = own_docs(&lines);
-    let result = result_type(op, names);
+    own_docs(&lines)
+}
+
+/// `call`: the request, and the function that decodes its answer by status. `#[inline]`: it is
+/// compiled in the crate that sends the request, only if it does.
+fn call_method(op: &Operation, names: &Names) -> TokenStream {
+    let (success, error) = result_types(op, names);
     let operation_id = &op.operation_id;
     let path = &op.path;
     let api_request = call_item("ApiRequest");
     let method = call_item("Method");
     let http_method = ident(&op.http_method);
     let steps = request_steps(op);
+    let answers = answer_reads(op);
     let client = match op.scope {
-        Scope::Client => quote!(self.scope),
-        Scope::Project | Scope::Workspace => quote!(self.scope.client()),
+        Scope::Client => quote!(&self.base.scope),
+        Scope::Project | Scope::Workspace => quote!(self.base.scope.client()),
     };
     let arms = answer_arms(op, names);
     quote! {
-        #doc
-        pub async fn send(self) -> #result {
+        #[inline]
+        fn call(self) -> crate::Call<#success, #error> {
             let request = #api_request::new(#operation_id, #method::#http_method, #path)
                 #(#steps)*
-                .options(self.options);
-            let response = #client.execute(request).await?;
-            match response.status() {
+                #answers
+                .options(self.base.options);
+            crate::Call::new(#client, request, |answer| match answer.status() {
                 #(#arms)*
-            }
+            })
         }
     }
 }
@@ -362,7 +392,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
             let wire = &param.wire_name;
             let name = ident(&param.name);
             let value = if param.from_scope {
-                quote!(self.scope.#name())
+                quote!(self.base.scope.#name())
             } else {
                 quote!(&self.#name)
             };
@@ -401,20 +431,4 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         None => {}
     }
     steps
-}
-
-fn into_future_impl(op: &Operation, names: &Names) -> TokenStream {
-    let request = &names.request;
-    let result = result_type(op, names);
-    let box_future = call_item("BoxFuture");
-    quote! {
-        impl std::future::IntoFuture for #request {
-            type Output = #result;
-            type IntoFuture = #box_future<Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    }
 }

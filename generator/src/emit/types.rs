@@ -4,7 +4,7 @@
 
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Directions, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::Namespace;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -73,12 +73,19 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| own_docs(&[code_span(v)]));
     let string_enum = call_item("string_enum");
+    let derives = serde_derives(def.directions);
+    let Directions { sent, received } = def.directions;
+    let conversions = match (sent, received) {
+        (true, false) => quote!(into = "String"),
+        (false, true) => quote!(from = "String"),
+        _ => quote!(from = "String", into = "String"),
+    };
     quote! {
         #doc
         #cfg
         #doc_cfg
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(from = "String", into = "String")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derives)]
+        #[serde(#conversions)]
         pub enum #name {
             #( #variant_docs #names, )*
             /// A value not listed in the spec, as received.
@@ -106,7 +113,7 @@ fn struct_item(
     let Gate { cfg, doc_cfg } = gate;
     let name = ident(&def.name);
     let doc = spec_docs(&def.docs);
-    let field_items = fields.iter().map(struct_field);
+    let field_items = fields.iter().map(|f| struct_field(f, def.directions));
     let additional = additional.map(|(value, name)| {
         let ty = type_tokens(value, true);
         quote! {
@@ -116,11 +123,12 @@ fn struct_item(
         }
     });
     let default = derives_default.then(|| quote!(Default,));
+    let derives = serde_derives(def.directions);
     quote! {
         #doc
         #cfg
         #doc_cfg
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derives)]
         pub struct #name {
             #(#field_items)*
             #additional
@@ -128,9 +136,19 @@ fn struct_item(
     }
 }
 
+/// The serde derives of a type: `Serialize` when it is sent, `Deserialize` when it is received.
+fn serde_derives(directions: Directions) -> TokenStream {
+    match (directions.sent, directions.received) {
+        (true, false) => quote!(Serialize),
+        (false, true) => quote!(Deserialize),
+        _ => quote!(Serialize, Deserialize),
+    }
+}
+
 /// One field: an `Option` unless required and not nullable, boxed when the model says so,
-/// renamed to its wire name when that differs.
-fn struct_field(field: &Field) -> TokenStream {
+/// renamed to its wire name when that differs; with the serde attributes of the directions its
+/// type travels in.
+fn struct_field(field: &Field, directions: Directions) -> TokenStream {
     let name = ident(&field.name);
     let doc = spec_docs(&field.docs);
     let mut ty = type_tokens(&field.ty, true);
@@ -143,10 +161,17 @@ fn struct_field(field: &Field) -> TokenStream {
         serde_args.push(quote!(rename = #wire));
     }
     let ty = if !field.required {
-        serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        if directions.received {
+            serde_args.push(quote!(default));
+        }
+        if directions.sent {
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
         quote!(Option<#ty>)
     } else if field.nullable {
-        serde_args.push(quote!(default));
+        if directions.received {
+            serde_args.push(quote!(default));
+        }
         quote!(Option<#ty>)
     } else {
         ty

@@ -5,7 +5,7 @@
 //! reached by one family is emitted with it, one reached by several is shared and compiled when
 //! any of them is.
 
-use super::{Api, Body, Operation, ResponseBody, TypeRef};
+use super::{Api, Body, Directions, Operation, ResponseBody, TypeRef};
 use crate::diagnostic::Diagnostic;
 use crate::spec::Spec;
 use std::collections::HashMap;
@@ -150,8 +150,62 @@ pub(super) fn reach(api: &mut Api) {
     }
 }
 
+/// For every type, whether requests reach it and whether answers do (a type neither reaches is
+/// given both, so that it serializes and deserializes as before).
+pub(super) fn directions(api: &mut Api) {
+    let index: HashMap<&str, usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let walk = |roots: Vec<&TypeRef>| {
+        let mut names = Vec::new();
+        for ty in roots {
+            ty.collect_named(&mut names);
+        }
+        let mut seen = vec![false; api.types.len()];
+        let mut stack: Vec<usize> = names.iter().filter_map(|n| index.get(n)).copied().collect();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(api.types[i].named().iter().filter_map(|n| index.get(n)));
+        }
+        seen
+    };
+    let sent = walk(api.operations.iter().flat_map(request_types).collect());
+    let received = walk(api.operations.iter().flat_map(answer_types).collect());
+    for (i, def) in api.types.iter_mut().enumerate() {
+        let neither = !sent[i] && !received[i];
+        def.directions = Directions {
+            sent: sent[i] || neither,
+            received: received[i] || neither,
+        };
+    }
+}
+
 /// The types an operation names directly.
 fn operation_types(op: &Operation) -> Vec<&TypeRef> {
+    let mut types = request_types(op);
+    types.extend(answer_types(op));
+    types
+}
+
+/// The types an operation's answers name directly.
+fn answer_types(op: &Operation) -> Vec<&TypeRef> {
+    op.successes
+        .iter()
+        .chain(&op.errors)
+        .filter_map(|outcome| match &outcome.body {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The types an operation's request names directly: parameters and body.
+fn request_types(op: &Operation) -> Vec<&TypeRef> {
     let mut types: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
     match &op.body {
         Some(Body::Json { ty, .. }) => types.push(ty),
@@ -159,11 +213,6 @@ fn operation_types(op: &Operation) -> Vec<&TypeRef> {
             types.extend(fields.iter().filter_map(|f| f.text.as_ref()))
         }
         Some(Body::Binary { .. }) | None => {}
-    }
-    for outcome in op.successes.iter().chain(&op.errors) {
-        if let ResponseBody::Json(ty) = &outcome.body {
-            types.push(ty);
-        }
     }
     types
 }

@@ -46,6 +46,17 @@ pub struct TypeDef {
     /// The families that reach the type (indices into [`Api::families`], sorted): one, and the
     /// type is emitted with that family; several, and it is shared.
     pub families: Vec<usize>,
+    /// Which way the type travels: it derives `Serialize` only when sent, `Deserialize` only
+    /// when received.
+    pub directions: Directions,
+}
+
+/// Whether a type is reached from requests (parameters, bodies), from answers, or both. A type
+/// reached from neither (defined but unused by any operation) counts as both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Directions {
+    pub sent: bool,
+    pub received: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -72,6 +72,7 @@ pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
         operations,
     };
     family::reach(&mut api);
+    family::directions(&mut api);
     Ok(api)
 }
 

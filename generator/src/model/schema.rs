@@ -3,7 +3,9 @@
 //! into one struct; an `allOf` of a single `$ref` is the referenced type.
 
 use super::docs::schema_docs;
-use super::{Builder, Docs, Field, Here, TypeDef, TypeKind, TypeRef, Variant, MAX_INLINE_DEPTH};
+use super::{
+    Builder, Directions, Docs, Field, Here, TypeDef, TypeKind, TypeRef, Variant, MAX_INLINE_DEPTH,
+};
 use crate::names::{pascal, Namespace};
 use crate::place::At;
 use openapiv3::{
@@ -42,6 +44,7 @@ impl Builder<'_> {
                         docs: Vec::new(),
                         kind: TypeKind::Alias(target),
                         families: Vec::new(),
+                        directions: Directions::default(),
                     });
                 }
             }
@@ -190,6 +193,7 @@ impl Builder<'_> {
                 docs: vec!["A schema nested too deeply.".to_owned()],
                 kind: TypeKind::Alias(TypeRef::Value),
                 families: Vec::new(),
+                directions: Directions::default(),
             });
             return;
         }
@@ -222,6 +226,7 @@ impl Builder<'_> {
             docs,
             kind,
             families: Vec::new(),
+            directions: Directions::default(),
         });
     }
 

@@ -1,0 +1,70 @@
+//! The future of every request builder, [`Call`]: one non-generic boxed future that sends the
+//! request and reads the answer (the same machine code for every operation), and the operation's
+//! `decode` function pointer, which turns the read [`Answer`] into its typed result. Only
+//! `Call::poll` and the small readers of `Answer` are compiled per operation.
+
+use super::answer::{Answer, Read};
+use super::request::ApiRequest;
+use crate::client::Client;
+use crate::error::Error;
+use crate::response::Response;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+type Sending = Pin<Box<dyn Future<Output = Result<Answer, Error>> + Send>>;
+
+/// A request on its way, as a request builder's `send()` (or `.await`) returns it: `.await` it
+/// for the answer, a [`Response`] of the documented success type or an [`Error`] whose `Api`
+/// variant carries the operation's typed error body `E`.
+///
+/// It is `Send` and `'static`, so it can be spawned; nothing is sent before it is first polled.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Call<T, E = Infallible> {
+    sending: Sending,
+    decode: fn(Answer) -> Result<Response<T>, Error<E>>,
+}
+
+impl<T, E> std::fmt::Debug for Call<T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Call")
+    }
+}
+
+impl<T, E> Call<T, E> {
+    /// Sends `request` with `client` on the first poll; `decode` reads the answer by status.
+    pub(crate) fn new(
+        client: &Client,
+        request: ApiRequest,
+        decode: fn(Answer) -> Result<Response<T>, Error<E>>,
+    ) -> Self {
+        Call {
+            sending: send(client.clone(), request),
+            decode,
+        }
+    }
+}
+
+impl<T, E> Future for Call<T, E> {
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.sending.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(answer)) => Poll::Ready((self.decode)(answer)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e.retype())),
+        }
+    }
+}
+
+/// The one sending future of every operation: the attempts, then the body read as the
+/// operation's documented statuses say.
+fn send(client: Client, request: ApiRequest) -> Sending {
+    Box::pin(async move {
+        let answers = request.answers;
+        let raw = client.execute(request).await?;
+        let read = Read::of(answers, raw.status());
+        raw.read(read).await
+    })
+}
