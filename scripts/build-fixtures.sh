@@ -42,7 +42,9 @@ for fixture in "${fixtures[@]}"; do
   cp "$fixture" "$crate/spec/"
   # The client's files and the features block of its Cargo.toml for this spec (the build below
   # leaves the `regenerate` feature off: `-p secmaster` alone).
-  (cd "$crate" && cargo run -q -p generator >/dev/null) || { echo "FAILED: $(basename "$fixture") (generation)"; failed=1; continue; }
+  # Paths given explicitly: without them the generator enters the workspace it was compiled in,
+  # and cargo reuses one build of it for scratch copies at other paths.
+  (cd "$crate" && cargo run -q -p generator -- --spec spec --out generated --manifest Cargo.toml >/dev/null) || { echo "FAILED: $(basename "$fixture") (generation)"; failed=1; continue; }
   # Only the library: examples and tests are written against the real spec.
   if (cd "$crate" && cargo clippy -q -p secmaster --lib -- -D warnings && RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p secmaster --lib); then
     echo "ok: $(basename "$fixture")"
