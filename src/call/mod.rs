@@ -29,9 +29,13 @@ mod request;
 mod send;
 
 pub(crate) use answer::Read;
+// Generated code alone uses these two, and a spec without string enums or without parameters of
+// a given kind uses neither.
+#[allow(unused_imports)]
 pub(crate) use enums::string_enum;
 pub use future::Call;
 pub use options::CallOptions;
+#[allow(unused_imports)]
 pub(crate) use params::ParamValue;
 pub(crate) use request::ApiRequest;
 pub(crate) use reqwest::Method;
