@@ -62,6 +62,7 @@ mod yaml;
 
 pub use coverage::Coverage;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Note};
+pub use load::limits;
 pub use write::{write_all, OutputFile, WriteOutcome};
 
 use std::fmt;

@@ -11,6 +11,7 @@
 //! openapiv3's types) and [`merge`] (the documents into one, each operation and component
 //! defined once). This module runs them over all files and checks every reference.
 
+pub mod limits;
 mod merge;
 mod read;
 mod validate;
@@ -24,9 +25,6 @@ use crate::yaml::Span;
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
 
-/// Deepest nesting of mappings and lists a spec may have. Real specs stay far below; the bound
-/// keeps every recursive reader (serde, the checks, the model) far from the end of its stack.
-pub const MAX_DEPTH: usize = 64;
 /// The YAML files of a folder (not recursive), sorted by name so output does not depend on the
 /// order the file system lists them in.
 pub fn spec_files_in(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {

@@ -3,7 +3,7 @@
 //! once references are localized, the document in openapiv3's types.
 
 use super::validate;
-use super::MAX_DEPTH;
+use super::limits::MAX_DEPTH;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::place::At;
 use crate::reference::{ComponentNames, Reference};

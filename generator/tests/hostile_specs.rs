@@ -1,0 +1,284 @@
+//! Hostile specs: each is refused with a message naming the limit, the file and how to mend it,
+//! or read in time and memory linear in its size. The inputs are made here (none is committed:
+//! some are megabytes). How long each takes is measured by
+//! `cargo bench -p generator --bench hostile` (BENCHMARKS.md), not here: a timed test fails on a
+//! busy machine for no fault of the code, and a debug build is not what users run.
+
+use generator::limits;
+use std::path::Path;
+
+const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n";
+
+/// The generator's message for the files given (written to a scratch folder and read as a spec
+/// folder), or the generated code when it accepts them.
+fn render(files: &[(&str, &[u8])]) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        std::fs::write(dir.path().join(name), contents).unwrap();
+    }
+    render_dir(dir.path())
+}
+
+fn render_dir(dir: &Path) -> Result<String, String> {
+    match generator::Config::new().spec_dir(dir).render() {
+        Ok(files) => Ok(files.into_iter().map(|f| f.contents).collect()),
+        Err(e @ generator::Error::Spec(_)) => Err(e.to_string()),
+        Err(other) => panic!("not a spec error: {other}"),
+    }
+}
+
+/// The message for files that must be refused.
+fn refused(files: &[(&str, &[u8])]) -> String {
+    match render(files) {
+        Ok(_) => panic!("accepted"),
+        Err(message) => message,
+    }
+}
+
+/// The last line of a message: how many faults the spec has.
+fn summary(message: &str) -> &str {
+    message.lines().last().unwrap_or("")
+}
+
+#[test]
+fn one_key_written_100_000_times_is_listed_briefly() {
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for _ in 0..100_000 {
+        text.push_str("    A: {type: string}\n");
+    }
+    let message = refused(&[("x.yaml", text.as_bytes())]);
+    assert!(
+        message.starts_with("x.yaml:9:5: the key `A` is written twice in one mapping"),
+        "{}",
+        &message[..300]
+    );
+    // Every repeat is a fault and is counted; only the first few are printed.
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 99,999 faults; nothing was written"
+    );
+    let shown = message.matches("is written twice").count();
+    assert!(shown <= limits::MAX_SHOWN, "{shown} faults printed");
+    assert!(
+        message.contains("and 99,949 more faults, not shown"),
+        "{}",
+        &message[message.len() - 600..]
+    );
+    assert!(message.len() < 32 * 1024, "{} bytes", message.len());
+}
+
+/// `[[[...]]]` and its kin, 200,000 deep: refused from a scan of the bytes, at the bracket past
+/// the limit, before a YAML parser spends its time on them.
+#[test]
+fn nesting_200_000_deep_is_refused_at_the_place_it_passes_the_limit() {
+    let depth = 200_000;
+    let flow = format!(
+        "{HEAD}paths: {{}}\nx-deep: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let message = refused(&[("flow.yaml", flow.as_bytes())]);
+    // `x-deep` is level 1; the 65th `[` (column 8 + 65) opens level 66.
+    assert!(
+        message.starts_with(&format!(
+            "flow.yaml:6:73: the document nests deeper than {} levels; flatten it",
+            limits::MAX_DEPTH
+        )),
+        "{}",
+        &message[..300.min(message.len())]
+    );
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 1 fault; nothing was written"
+    );
+
+    let maps = format!("{HEAD}paths: {{}}\nx-deep: {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    let message = refused(&[("maps.yaml", maps.as_bytes())]);
+    assert!(message.starts_with("maps.yaml:6:"), "{}", &message[..300]);
+    assert!(message.contains("nests deeper than 64 levels"));
+
+    let dashes = format!("{HEAD}paths: {{}}\nx-deep:\n{}x\n", "- ".repeat(depth));
+    let message = refused(&[("dashes.yaml", dashes.as_bytes())]);
+    assert!(message.starts_with("dashes.yaml:7:"), "{}", &message[..300]);
+    assert!(message.contains("nests deeper than 64 levels"));
+
+    // Block mappings, one more space of indentation per level.
+    let mut indented = format!("{HEAD}paths: {{}}\nx-deep:\n");
+    for level in 1..2_000 {
+        indented.push_str(&" ".repeat(level));
+        indented.push_str("a:\n");
+    }
+    let message = refused(&[("indented.yaml", indented.as_bytes())]);
+    assert!(message.starts_with("indented.yaml:"), "{}", &message[..300]);
+    assert!(message.contains("nests deeper than 64 levels"));
+}
+
+/// Text that only looks nested (brackets in quotes, comments, block scalars and plain text) is
+/// not nesting; a spec written with them is read as usual.
+#[test]
+fn brackets_in_text_are_not_nesting() {
+    let many = "[".repeat(500);
+    let text = format!(
+        "{HEAD}  description: |\n    {many}\n    {{{{{{\npaths:\n  /v1/x:\n    get:\n      operationId: GetX\n      summary: 'a {many} b'\n      description: \"{many}\" # {many}\n      x-note: see {many} here\n      responses:\n        '200':\n          description: ok\n"
+    );
+    render(&[("x.yaml", text.as_bytes())]).unwrap_or_else(|m| panic!("{m}"));
+}
+
+/// A file over the size limit is refused from its size alone: it is never read (the test's file
+/// is sparse, so it takes no disk either).
+#[test]
+fn a_file_over_the_size_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
+    file.set_len(limits::MAX_FILE_BYTES + 1).unwrap();
+    let message = render_dir(dir.path()).unwrap_err();
+    let name = format!("{}/big.yaml", dir.path().display());
+    assert!(
+        message.starts_with(&format!(
+            "{name}: the file is 4 MiB (4,194,305 bytes), over the limit of 4 MiB for one spec file; split it"
+        )),
+        "{message}"
+    );
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 1 fault; nothing was written"
+    );
+}
+
+/// The spec of the report: 480,000 operations in 50 MB. Refused by its size before it is read.
+#[test]
+fn fifty_megabytes_of_operations_are_refused_unread() {
+    let mut text = format!("{HEAD}paths:\n");
+    for i in 0..480_000 {
+        text.push_str(&format!(
+            "  /v1/op{i}:\n    get:\n      operationId: Op{i}\n      responses:\n        '200':\n          description: ok\n"
+        ));
+    }
+    assert!(text.len() > 50_000_000);
+    let message = refused(&[("big.yaml", text.as_bytes())]);
+    assert!(
+        message.contains("big.yaml: the file is 50.6 MiB (53,0"),
+        "{message}"
+    );
+    assert!(message.contains("over the limit of 4 MiB for one spec file"));
+}
+
+/// Files each under the limit, together over the limit of a whole spec: refused, naming the file
+/// that passed it, before any is read.
+#[test]
+fn files_together_over_the_size_limit_are_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml"] {
+        let file = std::fs::File::create(dir.path().join(name)).unwrap();
+        file.set_len(limits::MAX_FILE_BYTES - 1).unwrap();
+    }
+    let message = render_dir(dir.path()).unwrap_err();
+    let name = format!("{}/e.yaml", dir.path().display());
+    assert!(
+        message.starts_with(&format!(
+            "{name}: with this file the spec is 20 MiB (20,971,515 bytes), over the limit of 16 MiB for all spec files together"
+        )),
+        "{message}"
+    );
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 1 fault; nothing was written"
+    );
+}
+
+fn operations(from: usize, to: usize) -> String {
+    let mut text = format!("{HEAD}paths:\n");
+    for i in from..to {
+        text.push_str(&format!(
+            "  /v1/op{i}:\n    get:\n      operationId: Op{i}\n      responses:\n        '200':\n          description: ok\n"
+        ));
+    }
+    text
+}
+
+/// One operation more than the limit, over two files: refused at the operation past the limit.
+#[test]
+fn operations_over_the_limit_are_refused_at_the_first_one_past_it() {
+    let half = limits::MAX_OPERATIONS / 2;
+    let a = operations(0, half);
+    let b = operations(half, limits::MAX_OPERATIONS + 1);
+    let message = refused(&[("a.yaml", a.as_bytes()), ("b.yaml", b.as_bytes())]);
+    // The last operation of b.yaml, `/v1/op5000`: line 6 + 6 * (2,500 - 1) of that file.
+    let line = 5 + 6 * (limits::MAX_OPERATIONS + 1 - half - 1) + 1;
+    assert!(
+        message.contains(&format!(
+            "b.yaml:{line}:5: the spec has more than 5,000 operations (this is number 5,001), the limit of one client"
+        )),
+        "{message}"
+    );
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 1 fault; nothing was written"
+    );
+}
+
+/// Many faults at distinct places of one large mapping (each a reference to nothing): each is
+/// found, placed and counted, and the work per fault does not grow with their number.
+#[test]
+fn twenty_thousand_dangling_references_are_counted_and_listed_briefly() {
+    let n = 20_000;
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    S{i}: {{$ref: '#/components/schemas/Missing{i}'}}\n"
+        ));
+    }
+    let message = refused(&[("refs.yaml", text.as_bytes())]);
+    assert!(
+        message.starts_with(
+            "refs.yaml:8:10: `$ref: '#/components/schemas/Missing0'` points to nothing"
+        ),
+        "{}",
+        &message[..300]
+    );
+    assert_eq!(
+        summary(&message),
+        "error: the spec has 20,000 faults; nothing was written"
+    );
+    assert!(message.matches("points to nothing").count() <= limits::MAX_SHOWN);
+}
+
+/// Ten thousand properties whose names all become the identifier `a`: numbered in order, each
+/// number found at once (not by trying every number before it).
+#[test]
+fn ten_thousand_colliding_names_are_numbered() {
+    let n = 10_000;
+    let symbols = ['-', '.', '/', ' ', '+'];
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n");
+    for i in 0..n {
+        // `a` followed by i written in the five symbols: all distinct, all the identifier `a`.
+        let mut name = String::from("a");
+        let mut k = i;
+        loop {
+            name.push(symbols[k % 5]);
+            k /= 5;
+            if k == 0 {
+                break;
+            }
+        }
+        text.push_str(&format!("        '{name}': {{type: string}}\n"));
+    }
+    let code = render(&[("names.yaml", text.as_bytes())]).unwrap_or_else(|m| panic!("{m}"));
+    assert!(code.contains("pub a: Option<String>"), "first name");
+    assert!(code.contains(&format!("pub a_{n}: Option<String>")), "last name");
+}
+
+/// Aliases that expand to billions of values are refused, not expanded.
+#[test]
+fn an_alias_bomb_is_refused() {
+    let mut text = format!("{HEAD}paths: {{}}\nx-a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("x-a{i}: &a{i} [{items}]\n"));
+    }
+    let message = refused(&[("laughs.yaml", text.as_bytes())]);
+    assert!(
+        message.contains("repetition limit exceeded"),
+        "{message}"
+    );
+}
