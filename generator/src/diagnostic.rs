@@ -11,7 +11,14 @@
 //! The first line alone is enough for editors and CI logs (`FILE:LINE:COL: what is wrong; how to
 //! mend it`); the excerpt under it shows the place, and notes show other places involved (the
 //! first definition of a duplicate, ...).
+//!
+//! However many faults a spec has, what is kept and printed stays small: a file's faults beyond
+//! [`MAX_LISTED_PER_FILE`] are counted, not kept, and stood for by one fault that says how many
+//! ([`Diagnostic::unlisted`]); at most [`MAX_SHOWN`] are printed, followed by how many more
+//! there were.
 
+use crate::limits::{thousands, MAX_LISTED_PER_FILE, MAX_SHOWN};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// A place in a spec file, with the text of its line for the excerpt.
@@ -22,8 +29,13 @@ pub struct Location {
     pub column: usize,
     /// Characters to underline from the column (at least 1).
     pub width: usize,
-    /// The whole line, without its line break.
+    /// The line, without its line break; of a long line, only the part around the column
+    /// (so that a fault on a megabyte-long line does not hold the megabyte).
     pub source: String,
+    /// Characters of the line left out before `source` (0 when it starts the line).
+    pub source_offset: usize,
+    /// Whether characters of the line are left out after `source`.
+    pub source_cut: bool,
 }
 
 /// Another place a diagnostic refers to, e.g. where a duplicate was first defined.
@@ -51,6 +63,10 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// Other places involved.
     pub notes: Vec<Note>,
+    /// For a fault that stands for others not listed one by one ([`Diagnostic::unlisted`]): how
+    /// many.
+    /// 0 for a fault listed itself.
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -63,7 +79,32 @@ impl Diagnostic {
             help: None,
             location: None,
             notes: Vec::new(),
+            more: 0,
         }
+    }
+
+    /// The fault that stands for `more` faults of `file` not listed one by one.
+    pub fn unlisted(file: impl Into<String>, more: usize) -> Self {
+        let (are, faults) = if more == 1 {
+            ("is", "fault")
+        } else {
+            ("are", "faults")
+        };
+        let mut diagnostic = Diagnostic::new(
+            file,
+            format!(
+                "{} more {faults} of this file {are} not listed one by one",
+                thousands(more as u64)
+            ),
+        )
+        .help("mend the faults listed and run the generator again to see the rest");
+        diagnostic.more = more;
+        diagnostic
+    }
+
+    /// How many faults this one counts for: itself, or the ones it stands for.
+    pub fn count(&self) -> usize {
+        self.more.max(1)
     }
 
     /// Places the diagnostic (no excerpt when `location` is `None`).
@@ -134,16 +175,22 @@ fn shown_line(location: &Location) -> (String, usize) {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let column = location.column.max(1);
+    // The column within `source`.
+    let column = location
+        .column
+        .saturating_sub(location.source_offset)
+        .max(1);
     let (start, prefix) = if chars.len() > EXCERPT_WIDTH && column > EXCERPT_WIDTH / 2 {
         (column - EXCERPT_WIDTH / 2, "...")
+    } else if location.source_offset > 0 {
+        (0, "...")
     } else {
         (0, "")
     };
     let end = (start + EXCERPT_WIDTH).min(chars.len());
     let mut text: String = prefix.to_owned();
     text.extend(chars[start.min(end)..end].iter());
-    if end < chars.len() {
+    if end < chars.len() || location.source_cut {
         text.push_str("...");
     }
     let shown_column = column - start + prefix.chars().count();
@@ -219,8 +266,14 @@ impl Diagnostics {
         self.0.iter().map(Diagnostic::headline).collect()
     }
 
+    /// How many faults are listed (a fault standing for unlisted ones is one).
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// How many faults there are, listed or not.
+    pub fn total(&self) -> usize {
+        self.0.iter().map(Diagnostic::count).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -229,33 +282,74 @@ impl Diagnostics {
 
     /// Orders the faults by file (in the order the files were given), then by place, and drops
     /// repeats of a fault at the same place.
+    ///
+    /// A fault standing for unlisted ones goes last of its file (it has no place).
     pub fn sort(&mut self, files: &[String]) {
-        let rank = |d: &Diagnostic| {
-            (
-                files
-                    .iter()
-                    .position(|f| *f == d.file)
-                    .unwrap_or(files.len()),
-                d.line.unwrap_or(0),
-                d.column.unwrap_or(0),
-            )
-        };
-        self.0.sort_by_key(|d| rank(d));
+        let order: HashMap<&str, usize> = files
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, f)| (f.as_str(), i))
+            .collect();
+        let rank = |d: &Diagnostic| order.get(d.file.as_str()).copied().unwrap_or(files.len());
+        self.0.sort_by(|a, b| {
+            (rank(a), &a.file, a.more > 0, a.line, a.column).cmp(&(
+                rank(b),
+                &b.file,
+                b.more > 0,
+                b.line,
+                b.column,
+            ))
+        });
         // Two checks may find the same fault (a dangling `$ref` is seen when the files are merged
         // and again when the model follows it): keep one.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         self.0
             .retain(|d| seen.insert((d.file.clone(), d.line, d.column, d.message.clone())));
+        // Each check lists at most MAX_LISTED_PER_FILE of a file's faults; together they may list
+        // more: fold those into the file's count too.
+        let mut by_file: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+        for diagnostic in std::mem::take(&mut self.0) {
+            match by_file.last_mut() {
+                Some((file, list)) if *file == diagnostic.file => list.push(diagnostic),
+                _ => by_file.push((diagnostic.file.clone(), vec![diagnostic])),
+            }
+        }
+        for (file, list) in by_file {
+            let mut unlisted = 0;
+            for (i, diagnostic) in list.into_iter().enumerate() {
+                if diagnostic.more > 0 || i >= MAX_LISTED_PER_FILE {
+                    unlisted += diagnostic.count();
+                } else {
+                    self.0.push(diagnostic);
+                }
+            }
+            if unlisted > 0 {
+                self.0.push(Diagnostic::unlisted(file, unlisted));
+            }
+        }
     }
 }
 
+/// Prints the first [`MAX_SHOWN`] faults with their excerpts, then how many more there are.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, diagnostic) in self.0.iter().enumerate() {
+        let mut shown = 0;
+        for (i, diagnostic) in self.0.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             writeln!(f, "{diagnostic}")?;
+            shown += diagnostic.count();
+        }
+        let rest = self.total() - shown;
+        if rest > 0 {
+            let faults = if rest == 1 { "fault" } else { "faults" };
+            writeln!(
+                f,
+                "\n... and {} more {faults}, not shown; mend the ones above and run the generator again",
+                thousands(rest as u64)
+            )?;
         }
         Ok(())
     }

@@ -47,6 +47,7 @@ mod diagnostic;
 mod doc_text;
 mod emit;
 pub mod import_doc;
+pub mod limits;
 mod load;
 mod manifest;
 mod model;
@@ -62,7 +63,6 @@ mod yaml;
 
 pub use coverage::Coverage;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Note};
-pub use load::limits;
 pub use write::{write_all, OutputFile, WriteOutcome};
 
 use std::fmt;
@@ -99,8 +99,9 @@ impl fmt::Display for Error {
         match self {
             Error::Spec(diagnostics) => {
                 write!(f, "{diagnostics}")?;
-                let n = diagnostics.len();
+                let n = diagnostics.total();
                 let faults = if n == 1 { "fault" } else { "faults" };
+                let n = limits::thousands(n as u64);
                 write!(f, "\nerror: the spec has {n} {faults}; nothing was written")
             }
             Error::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
@@ -262,16 +263,16 @@ impl Config {
                 Err(found) => {
                     // The model meets again some faults the loader reported (a dangling `$ref`
                     // it follows): keep the loader's report.
-                    let reported: Vec<(String, String)> = diagnostics
+                    let reported: std::collections::HashSet<(&str, &str)> = diagnostics
                         .iter()
-                        .map(|d| (d.file.clone(), d.message.clone()))
+                        .map(|d| (d.file.as_str(), d.message.as_str()))
                         .collect();
-                    diagnostics.extend(
-                        found
-                            .0
-                            .into_iter()
-                            .filter(|d| !reported.contains(&(d.file.clone(), d.message.clone()))),
-                    );
+                    let new: Vec<Diagnostic> = found
+                        .0
+                        .into_iter()
+                        .filter(|d| !reported.contains(&(d.file.as_str(), d.message.as_str())))
+                        .collect();
+                    diagnostics.extend(new);
                 }
             }
         }

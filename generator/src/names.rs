@@ -6,7 +6,7 @@
 //! spec order (`name`, `name_2`, `name_3`, ...).
 
 use heck::{ToPascalCase, ToSnakeCase};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Words that cannot be plain identifiers (strict and reserved keywords of every edition).
 const KEYWORDS: &[&str] = &[
@@ -64,6 +64,9 @@ pub fn pascal(raw: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// For each name claimed more than once, the number to try next, so that the ten-thousandth
+    /// `name` is numbered at once rather than after trying every number before it.
+    next: HashMap<String, usize>,
 }
 
 impl Namespace {
@@ -71,20 +74,24 @@ impl Namespace {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            next: HashMap::new(),
         }
     }
 
     /// Returns `wanted`, or the first of `wanted_2`, `wanted_3`, ... that is free, and takes it.
     /// `separator` is `"_"` for snake case names and `""` for Pascal case names.
     pub fn claim(&mut self, wanted: &str, separator: &str) -> String {
-        let mut candidate = wanted.to_owned();
-        let mut n = 2;
-        while self.taken.contains(&candidate) {
-            candidate = format!("{wanted}{separator}{n}");
-            n += 1;
+        if self.taken.insert(wanted.to_owned()) {
+            return wanted.to_owned();
         }
-        self.taken.insert(candidate.clone());
-        candidate
+        let n = self.next.entry(wanted.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{wanted}{separator}{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     pub fn claim_snake(&mut self, raw: &str) -> String {

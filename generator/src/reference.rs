@@ -12,7 +12,8 @@
 
 use crate::text::{edit_distance, short};
 use openapiv3::Components;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The kinds of reusable objects, as named under `components`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -117,7 +118,7 @@ impl ComponentNames {
         }
     }
 
-    /// Whether `section` has `name`.
+    /// Whether `section` defines `name`.
     pub fn contains(&self, section: &str, name: &str) -> bool {
         self.0
             .get(section)
@@ -125,13 +126,15 @@ impl ComponentNames {
     }
 
     /// The names of one section.
-    pub fn in_section(&self, section: &str) -> BTreeSet<&str> {
-        self.0
-            .get(section)
-            .map(|names| names.iter().map(String::as_str).collect())
-            .unwrap_or_default()
+    pub fn in_section(&self, section: &str) -> Option<&BTreeSet<String>> {
+        self.0.get(section)
     }
 }
+
+/// Most names compared with misspelt references in one run, for "did you mean" suggestions:
+/// enough for every misspelling of a real spec, and a bound on the work (each comparison is an
+/// edit distance) when a spec has thousands of references to nothing among thousands of names.
+const MAX_COMPARED: usize = 50_000;
 
 /// The names defined in one section of `components`.
 pub fn component_names<'c>(components: &'c Components, section: &str) -> Vec<&'c String> {
@@ -160,12 +163,40 @@ pub struct Catalog {
     files: Vec<(String, ComponentNames)>,
     /// The components of all files together: the merged namespace.
     all: ComponentNames,
+    /// Each file's normalized path, for finding the file a reference names at once.
+    by_path: HashMap<String, usize>,
+    /// Names compared for suggestions so far (at most [`MAX_COMPARED`]).
+    compared: Compared,
+}
+
+/// A count of names compared for suggestions, shared by the threads that check references.
+#[derive(Debug, Default)]
+struct Compared(AtomicUsize);
+
+impl Clone for Compared {
+    fn clone(&self) -> Self {
+        Compared(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+impl Compared {
+    /// Takes `n` comparisons from the budget of [`MAX_COMPARED`], if that many are left.
+    fn take(&self, n: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |done| {
+                (done + n <= MAX_COMPARED).then_some(done + n)
+            })
+            .is_ok()
+    }
 }
 
 impl Catalog {
     /// Adds a file and the components it defines.
     pub fn add(&mut self, file: &str, names: ComponentNames) {
         self.all.extend(names.clone());
+        self.by_path
+            .entry(normalize(file))
+            .or_insert(self.files.len());
         self.files.push((file.to_owned(), names));
     }
 
@@ -173,14 +204,10 @@ impl Catalog {
     /// expecting `kind`; `None` when it points to a component of the right kind.
     pub fn fault(&self, referrer: &str, target: &str, kind: Kind) -> Option<ReferenceFault> {
         let Some((file_part, fragment)) = split_external(target) else {
-            return local_fault(target, kind, &self.all, None);
+            return local_fault(target, kind, &self.all, None, &self.compared);
         };
         let wanted_file = resolve_relative(referrer, file_part);
-        let Some((file, names)) = self
-            .files
-            .iter()
-            .find(|(name, _)| normalize(name) == wanted_file)
-        else {
+        let Some((file, names)) = self.by_path.get(&wanted_file).map(|&i| &self.files[i]) else {
             let shown = short(target);
             let file_shown = path_shown(&wanted_file);
             return Some((
@@ -197,7 +224,13 @@ impl Catalog {
             file_name: file,
             whole: target,
         };
-        local_fault(&format!("#{fragment}"), kind, names, Some(&external))
+        local_fault(
+            &format!("#{fragment}"),
+            kind,
+            names,
+            Some(&external),
+            &self.compared,
+        )
     }
 
     /// The local form (`#/components/...`) of a reference that names a spec file and points to
@@ -285,6 +318,7 @@ fn local_fault(
     kind: Kind,
     defined: &ComponentNames,
     external: Option<&External>,
+    compared: &Compared,
 ) -> Option<ReferenceFault> {
     // The common case first, without building any text: a reference to a defined component of
     // the right kind.
@@ -340,12 +374,21 @@ fn local_fault(
         }
         Some(_) => {}
     }
-    let names = defined.in_section(section);
-    if names.contains(name) {
+    if defined.contains(section, name) {
         return None;
     }
+    // Suggestions while the run's budget of comparisons lasts.
+    let candidates: Vec<&str> = match defined.in_section(section) {
+        Some(names) if compared.take(names.len()) => names.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
     Some(missing_component(
-        &shown, kind, section, name, &names, external,
+        &shown,
+        kind,
+        section,
+        name,
+        &candidates,
+        external,
     ))
 }
 
@@ -356,7 +399,7 @@ fn missing_component(
     kind: Kind,
     section: &str,
     name: &str,
-    names: &BTreeSet<&str>,
+    names: &[&str],
     external: Option<&External>,
 ) -> ReferenceFault {
     let name_shown = short(name);

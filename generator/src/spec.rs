@@ -17,17 +17,35 @@ pub struct SpecFile {
     pub text: String,
     /// Where every key and value is written; `None` when the text is not YAML.
     pub tree: Option<Tree>,
+    /// Where each line starts in `text` (byte offsets), so that finding a line's text for an
+    /// excerpt takes no longer in a long file than in a short one.
+    line_starts: Vec<usize>,
 }
 
+/// Characters of a line kept on each side of a fault's column for its excerpt (more than the
+/// excerpt shows, which is cut again when printed).
+const SOURCE_WINDOW: usize = 200;
+
 impl SpecFile {
-    /// A file read from `text` (no parsing yet).
+    /// A file read from `text`, its YAML parsed for the places of its keys.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut file = SpecFile::unparsed(name, text);
+        file.tree = Tree::parse(&file.text).ok();
+        file
+    }
+
+    /// A file whose YAML is not parsed (it was refused before): its places are lines and
+    /// columns only.
+    pub fn unparsed(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let tree = Tree::parse(&text).ok();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         SpecFile {
             name: name.into(),
             text,
-            tree,
+            tree: None,
+            line_starts,
         }
     }
 
@@ -73,20 +91,29 @@ impl SpecFile {
         self.locate_at(&keys, at)
     }
 
-    /// A location with the text of its line.
+    /// A location with the text of its line (of a long line, the part around the column).
     pub fn location(&self, span: Span) -> Location {
-        let source = self
-            .text
-            .split('\n')
-            .nth(span.pos.line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_owned();
+        let index = span.pos.line.saturating_sub(1);
+        let line = match self.line_starts.get(index) {
+            Some(&start) => {
+                let end = self
+                    .line_starts
+                    .get(index + 1)
+                    .map_or(self.text.len(), |next| next - 1);
+                self.text[start..end].trim_end_matches('\r')
+            }
+            None => "",
+        };
+        let skip = span.pos.column.saturating_sub(SOURCE_WINDOW + 1);
+        let mut chars = line.chars().skip(skip);
+        let source: String = chars.by_ref().take(2 * SOURCE_WINDOW).collect();
         Location {
             line: span.pos.line,
             column: span.pos.column,
             width: span.width,
             source,
+            source_offset: skip,
+            source_cut: chars.next().is_some(),
         }
     }
 

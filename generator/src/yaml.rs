@@ -5,6 +5,7 @@
 //! file is `paths./v1/x.post.parameters[2].required`?" with a line and column. Building it is
 //! iterative, so no input, however deeply nested, can overflow the stack here.
 
+use crate::limits::MAX_LISTED_PER_FILE;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -74,8 +75,18 @@ pub struct DuplicateKey {
 pub struct Tree {
     pub nodes: Vec<Node>,
     pub root: Option<NodeId>,
+    /// The first [`MAX_LISTED_PER_FILE`] keys written twice in one mapping.
     pub duplicates: Vec<DuplicateKey>,
+    /// How many more there were (counted only).
+    pub duplicates_unlisted: usize,
+    /// For each mapping of more than [`INDEXED`] keys, the entry of each key's first writing,
+    /// so that finding a key in `paths` of thousands of operations takes no longer than in a
+    /// small mapping.
+    index: HashMap<NodeId, HashMap<String, usize>>,
 }
+
+/// Mappings with more keys than this are indexed; smaller ones are searched in order.
+const INDEXED: usize = 16;
 
 /// What a path leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +103,8 @@ pub struct Found {
 struct Frame {
     node: NodeId,
     pending_key: Option<NodeId>,
-    keys: HashMap<String, NodeId>,
+    /// Each scalar key's first writing: its node and its entry's index in the mapping.
+    keys: HashMap<String, (NodeId, usize)>,
 }
 
 impl Tree {
@@ -102,7 +114,9 @@ impl Tree {
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut anchors: HashMap<usize, NodeId> = HashMap::new();
-        let lines: Vec<&str> = text.split('\n').collect();
+        // Characters per line, counted once: a scalar's width is clamped to what is left of its
+        // line, which must not cost the length of the line for every scalar on it.
+        let line_chars: Vec<usize> = text.split('\n').map(|l| l.chars().count()).collect();
         loop {
             let (event, marker) = parser.next_token().map_err(|e| SyntaxError {
                 pos: Pos::from_marker(e.marker()),
@@ -122,7 +136,12 @@ impl Tree {
                 }
                 Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
                 Event::SequenceEnd | Event::MappingEnd => {
-                    stack.pop();
+                    if let Some(frame) = stack.pop() {
+                        if frame.keys.len() > INDEXED {
+                            let entries = frame.keys.into_iter().map(|(k, (_, i))| (k, i));
+                            tree.index.insert(frame.node, entries.collect());
+                        }
+                    }
                     continue;
                 }
                 Event::Alias(id) => match anchors.get(&id) {
@@ -135,7 +154,7 @@ impl Tree {
                     }
                 },
                 Event::Scalar(text, style, anchor, _) => {
-                    let width = scalar_width(&lines, pos, &text, style);
+                    let width = scalar_width(&line_chars, pos, &text, style);
                     (NodeKind::Scalar { text, width }, anchor, false)
                 }
                 Event::SequenceStart(anchor, _) => (NodeKind::Sequence(Vec::new()), anchor, true),
@@ -172,16 +191,24 @@ impl Tree {
             frame.pending_key = Some(id);
             return;
         };
+        let entry = match &self.nodes[parent].kind {
+            NodeKind::Mapping(entries) => entries.len(),
+            _ => 0,
+        };
         if let Some(text) = self.scalar(key).map(str::to_owned) {
-            if let Some(first) = frame.keys.get(&text) {
-                let duplicate = DuplicateKey {
-                    key: text.clone(),
-                    first: self.span(*first),
-                    second: self.span(key),
-                };
-                self.duplicates.push(duplicate);
+            if let Some((first, _)) = frame.keys.get(&text) {
+                if self.duplicates.len() < MAX_LISTED_PER_FILE {
+                    let duplicate = DuplicateKey {
+                        key: text,
+                        first: self.span(*first),
+                        second: self.span(key),
+                    };
+                    self.duplicates.push(duplicate);
+                } else {
+                    self.duplicates_unlisted += 1;
+                }
             } else {
-                frame.keys.insert(text, key);
+                frame.keys.insert(text, (key, entry));
             }
         }
         let key_pos = self.nodes[key].pos;
@@ -231,11 +258,15 @@ impl Tree {
 
     /// The value of `key` in a mapping node.
     pub fn get(&self, id: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
-        match &self.nodes[self.resolve(id)].kind {
-            NodeKind::Mapping(entries) => entries
-                .iter()
-                .find(|(k, _)| self.scalar(*k) == Some(key))
-                .copied(),
+        let id = self.resolve(id);
+        match &self.nodes[id].kind {
+            NodeKind::Mapping(entries) => match self.index.get(&id) {
+                Some(index) => index.get(key).and_then(|&i| entries.get(i)).copied(),
+                None => entries
+                    .iter()
+                    .find(|(k, _)| self.scalar(*k) == Some(key))
+                    .copied(),
+            },
             _ => None,
         }
     }
@@ -275,11 +306,10 @@ impl Tree {
 }
 
 /// How many characters a scalar takes on its first line, so that a caret line can underline it.
-fn scalar_width(lines: &[&str], pos: Pos, text: &str, style: TScalarStyle) -> usize {
-    let rest = lines
+fn scalar_width(line_chars: &[usize], pos: Pos, text: &str, style: TScalarStyle) -> usize {
+    let rest = line_chars
         .get(pos.line - 1)
-        .map(|line| line.chars().skip(pos.column - 1).count())
-        .unwrap_or(0);
+        .map_or(0, |chars| chars.saturating_sub(pos.column - 1));
     let wanted = match style {
         TScalarStyle::Plain => text.lines().next().unwrap_or("").chars().count(),
         TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
@@ -288,6 +318,289 @@ fn scalar_width(lines: &[&str], pos: Pos, text: &str, style: TScalarStyle) -> us
         _ => 1,
     };
     wanted.min(rest).max(1)
+}
+
+/// The first place where a YAML text nests deeper than `limit` collections, judged from its
+/// bytes alone, in one pass.
+///
+/// YAML parsers take time growing with the square of the depth of `[[[...]]]` (each token is
+/// checked against every open level), so a text must be refused before a parser sees it. The
+/// scan counts flow collections (`[`, `{`) where they can open one (not in quoted or plain text,
+/// comments or block scalars) and block collections by their columns (a line indented under a
+/// key or `-` that has no value on its line, and each `- `/`? ` of a compact `- - x`). It never
+/// counts more levels than the text has, so a text it refuses is one the loader's exact check
+/// would refuse too; it may count fewer (a block sequence written at its parent key's
+/// indentation), which that exact check, on the parsed document, catches.
+///
+/// `limit` is in levels of nesting of the parsed value: a value at path `a.b` is 2 deep.
+pub fn nesting_past(text: &str, limit: usize) -> Option<Pos> {
+    let mut scan = DepthScan {
+        limit,
+        ..DepthScan::default()
+    };
+    for (index, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if let Some(offset) = scan.line(line.as_bytes()) {
+            return Some(Pos {
+                line: index + 1,
+                column: line[..offset].chars().count() + 1,
+            });
+        }
+    }
+    None
+}
+
+/// The state of [`nesting_past`] between lines.
+#[derive(Default)]
+struct DepthScan {
+    limit: usize,
+    /// Open flow collections.
+    flow: usize,
+    /// Columns of the open block collections, innermost last.
+    blocks: Vec<usize>,
+    /// The quote of a quoted scalar that goes on to the next line.
+    quote: Option<u8>,
+    /// In a block scalar (`|`, `>`): the column of its parent, which its lines are indented past.
+    block_scalar: Option<usize>,
+    /// Whether the last line ended with a node still to come (`key:`, `-`, an anchor): a line
+    /// indented deeper then opens a level; otherwise it continues a plain scalar.
+    opens: bool,
+    /// In flow context, whether a quote here would start a quoted scalar (after `[`, `{`, `,`
+    /// or `:`), rather than be a character of plain text.
+    token_start: bool,
+}
+
+impl DepthScan {
+    fn depth(&self) -> usize {
+        self.blocks.len() + self.flow
+    }
+
+    /// Scans one line (without its line break); the byte offset where the nesting passes the
+    /// limit, if it does.
+    fn line(&mut self, line: &[u8]) -> Option<usize> {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let blank = line[indent..].iter().all(|b| b.is_ascii_whitespace());
+        if let Some(parent) = self.block_scalar {
+            if blank || indent > parent {
+                return None;
+            }
+            self.block_scalar = None;
+        }
+        let mut i = 0;
+        if let Some(quote) = self.quote {
+            match quote_end(line, 0, quote) {
+                Some(end) => {
+                    self.quote = None;
+                    i = end;
+                }
+                None => return None,
+            }
+            if self.flow == 0 {
+                // The rest of a line that ends a multi-line quoted scalar holds no collection.
+                self.opens = false;
+                return None;
+            }
+        } else if self.flow == 0 {
+            if blank || line[indent] == b'#' {
+                return None;
+            }
+            if indent == 0 && (line.starts_with(b"---") || line.starts_with(b"...")) {
+                self.blocks.clear();
+                self.opens = false;
+                return None;
+            }
+            while self.blocks.last().is_some_and(|&col| col > indent) {
+                self.blocks.pop();
+            }
+            match self.blocks.last() {
+                Some(&col) if col == indent => {}
+                Some(_) if !self.opens => {
+                    // Indented deeper under a value: a plain scalar's next line, text only.
+                    return None;
+                }
+                _ => {
+                    self.blocks.push(indent);
+                    if self.depth() > self.limit {
+                        return Some(indent);
+                    }
+                }
+            }
+            return self.block_content(line, indent);
+        }
+        self.flow_content(line, i)
+    }
+
+    /// The nodes of a block line from `i`: `- `, keys, and the value after them.
+    fn block_content(&mut self, line: &[u8], mut i: usize) -> Option<usize> {
+        self.opens = false;
+        // Whether the node at `i` is the first on its line (its column was counted already) or
+        // follows a `- `/`? ` (a collection there opens a level of its own).
+        let mut first = true;
+        loop {
+            i = skip_properties(line, i);
+            let Some(&b) = line.get(i) else {
+                self.opens = true;
+                return None;
+            };
+            match b {
+                b'#' => {
+                    self.opens = true;
+                    return None;
+                }
+                b'-' | b'?' if line.get(i + 1).is_none_or(|c| *c == b' ' || *c == b'\t') => {
+                    if !first {
+                        self.blocks.push(i);
+                        if self.depth() > self.limit {
+                            return Some(i);
+                        }
+                    }
+                    first = false;
+                    i = skip_spaces(line, i + 1);
+                }
+                b'[' | b'{' => return self.flow_content(line, i),
+                b'|' | b'>' => {
+                    self.block_scalar = Some(self.blocks.last().copied().unwrap_or(0));
+                    return None;
+                }
+                b'\'' | b'"' => {
+                    let Some(end) = quote_end(line, i + 1, b) else {
+                        self.quote = Some(b);
+                        return None;
+                    };
+                    return self.after_key(line, skip_spaces(line, end), i, first);
+                }
+                _ => {
+                    let end = plain_key_end(line, i);
+                    return self.after_key(line, end, i, first);
+                }
+            }
+        }
+    }
+
+    /// After a scalar that started at `start` and ends at `end`: if a `:` follows, it was a key,
+    /// and its value starts after it.
+    fn after_key(&mut self, line: &[u8], end: usize, start: usize, first: bool) -> Option<usize> {
+        let is_key = line.get(end) == Some(&b':')
+            && line.get(end + 1).is_none_or(|c| *c == b' ' || *c == b'\t');
+        if !is_key {
+            return None;
+        }
+        if !first {
+            self.blocks.push(start);
+            if self.depth() > self.limit {
+                return Some(start);
+            }
+        }
+        let i = skip_properties(line, skip_spaces(line, end + 1));
+        match line.get(i) {
+            None | Some(b'#') => {
+                self.opens = true;
+                None
+            }
+            Some(b'[' | b'{') => self.flow_content(line, i),
+            Some(b'|' | b'>') => {
+                self.block_scalar = Some(self.blocks.last().copied().unwrap_or(0));
+                None
+            }
+            Some(&q @ (b'\'' | b'"')) => {
+                if quote_end(line, i + 1, q).is_none() {
+                    self.quote = Some(q);
+                }
+                None
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Flow context from `i` (at a bracket, or inside a collection opened on an earlier line).
+    fn flow_content(&mut self, line: &[u8], mut i: usize) -> Option<usize> {
+        while let Some(&b) = line.get(i) {
+            match b {
+                b'[' | b'{' => {
+                    self.flow += 1;
+                    if self.depth() > self.limit {
+                        return Some(i);
+                    }
+                    self.token_start = true;
+                }
+                b']' | b'}' => {
+                    self.flow = self.flow.saturating_sub(1);
+                    self.token_start = false;
+                    if self.flow == 0 {
+                        // Back in block context; what may follow on the line (`: value` of a
+                        // flow key, a comment) opens nothing the scan needs.
+                        self.opens = false;
+                        return None;
+                    }
+                }
+                b',' | b':' => self.token_start = true,
+                b'#' if i == 0 || line[i - 1] == b' ' || line[i - 1] == b'\t' => return None,
+                b'\'' | b'"' if self.token_start => {
+                    self.token_start = false;
+                    match quote_end(line, i + 1, b) {
+                        Some(end) => {
+                            i = end;
+                            continue;
+                        }
+                        None => {
+                            self.quote = Some(b);
+                            return None;
+                        }
+                    }
+                }
+                b' ' | b'\t' => {}
+                _ => self.token_start = false,
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// The offset just past the quote closing a quoted scalar whose text starts at `i`, if it closes
+/// on this line.
+fn quote_end(line: &[u8], mut i: usize, quote: u8) -> Option<usize> {
+    while let Some(&b) = line.get(i) {
+        match b {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && line.get(i + 1) == Some(&b'\'') => i += 2,
+            _ if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+fn skip_spaces(line: &[u8], mut i: usize) -> usize {
+    while line.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// Past the anchors (`&a`) and tags (`!!map`) at `i`, and the spaces after them.
+fn skip_properties(line: &[u8], mut i: usize) -> usize {
+    i = skip_spaces(line, i);
+    while matches!(line.get(i), Some(b'&' | b'!')) {
+        while line.get(i).is_some_and(|b| *b != b' ' && *b != b'\t') {
+            i += 1;
+        }
+        i = skip_spaces(line, i);
+    }
+    i
+}
+
+/// Where a plain scalar starting at `i` ends: at `: ` (or `:` ending the line) if it is a key,
+/// at ` #` (a comment) or at the end of the line.
+fn plain_key_end(line: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = line.get(i) {
+        match b {
+            b':' if line.get(i + 1).is_none_or(|c| *c == b' ' || *c == b'\t') => return i,
+            b'#' if i > 0 && (line[i - 1] == b' ' || line[i - 1] == b'\t') => return line.len(),
+            _ => i += 1,
+        }
+    }
+    i
 }
 
 #[cfg(test)]
@@ -330,6 +643,32 @@ mod tests {
         assert!(error.pos.line >= 1);
         assert!(Tree::parse("").unwrap().root.is_none());
         assert!(Tree::parse("a: 1\n---\nb: 2\n").is_err());
+    }
+
+    #[test]
+    fn nesting_is_judged_from_the_bytes() {
+        let past = |text: &str, limit| nesting_past(text, limit).map(|p| (p.line, p.column));
+        // `a` is level 1, each bracket one more.
+        assert_eq!(past("a: [[[1]]]\n", 3), Some((1, 6)));
+        assert_eq!(past("a: [[[1]]]\n", 4), None);
+        assert_eq!(past("a: {b: {c: 1}}\n", 2), Some((1, 8)));
+        assert_eq!(past("a:\n  b:\n    c: 1\n", 2), Some((3, 5)));
+        assert_eq!(past("a:\n  b:\n    c: 1\n", 3), None);
+        assert_eq!(past("a:\n  - - - x\n", 3), Some((2, 7)));
+        // A sequence at its key's indentation is not counted (the loader's exact check is).
+        assert_eq!(past("a:\n- - - x\n", 3), None);
+        assert_eq!(past("- a: 1\n  b:\n    - x\n", 2), Some((3, 5)));
+        assert_eq!(past("- a: 1\n  b:\n    - x\n", 3), None);
+        // Siblings and the lines of a plain scalar are not deeper.
+        assert_eq!(past("a:\n  b: 1\n  c: 2\nd: 3\n", 2), None);
+        assert_eq!(past("a: some text\n   [[[ more text\n", 1), None);
+        // Brackets in text: quotes (also over lines), comments, block scalars, plain scalars.
+        let text = "a: '[[['\nb: \"[[[\\\" [[[\"\nc: x [[[\nd: 1 # [[[\ne: |\n  [[[\n  {{{\nf: [ 'x]'\n  , \"[[\n  [[\" ]\ng: 'it''s [[['\n";
+        assert_eq!(past(text, 2), None);
+        assert_eq!(past("- [[x]]\n", 2), Some((1, 4)));
+        // Anchors and tags before a value.
+        assert_eq!(past("a: &x !!seq [[1]]\n", 2), Some((1, 14)));
+        assert_eq!(past("a: &x\n  b: 1\n", 1), Some((2, 3)));
     }
 
     /// Deep nesting is read without recursion (the depth a spec may have is the loader's to

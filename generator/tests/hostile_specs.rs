@@ -19,10 +19,13 @@ fn render(files: &[(&str, &[u8])]) -> Result<String, String> {
     render_dir(dir.path())
 }
 
+/// The same, for a folder already written; messages name the files without the folder.
 fn render_dir(dir: &Path) -> Result<String, String> {
     match generator::Config::new().spec_dir(dir).render() {
         Ok(files) => Ok(files.into_iter().map(|f| f.contents).collect()),
-        Err(e @ generator::Error::Spec(_)) => Err(e.to_string()),
+        Err(e @ generator::Error::Spec(_)) => {
+            Err(e.to_string().replace(&format!("{}/", dir.display()), ""))
+        }
         Err(other) => panic!("not a spec error: {other}"),
     }
 }
@@ -92,7 +95,11 @@ fn nesting_200_000_deep_is_refused_at_the_place_it_passes_the_limit() {
         "error: the spec has 1 fault; nothing was written"
     );
 
-    let maps = format!("{HEAD}paths: {{}}\nx-deep: {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    let maps = format!(
+        "{HEAD}paths: {{}}\nx-deep: {}1{}\n",
+        "{a: ".repeat(depth),
+        "}".repeat(depth)
+    );
     let message = refused(&[("maps.yaml", maps.as_bytes())]);
     assert!(message.starts_with("maps.yaml:6:"), "{}", &message[..300]);
     assert!(message.contains("nests deeper than 64 levels"));
@@ -132,11 +139,10 @@ fn a_file_over_the_size_limit_is_refused_unread() {
     let file = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
     file.set_len(limits::MAX_FILE_BYTES + 1).unwrap();
     let message = render_dir(dir.path()).unwrap_err();
-    let name = format!("{}/big.yaml", dir.path().display());
     assert!(
-        message.starts_with(&format!(
-            "{name}: the file is 4 MiB (4,194,305 bytes), over the limit of 4 MiB for one spec file; split it"
-        )),
+        message.starts_with(
+            "big.yaml: the file is 4 MiB (4,194,305 bytes), over the limit of 4 MiB for one spec file; split it"
+        ),
         "{message}"
     );
     assert_eq!(
@@ -157,7 +163,7 @@ fn fifty_megabytes_of_operations_are_refused_unread() {
     assert!(text.len() > 50_000_000);
     let message = refused(&[("big.yaml", text.as_bytes())]);
     assert!(
-        message.contains("big.yaml: the file is 50.6 MiB (53,0"),
+        message.starts_with("big.yaml: the file is 50.6 MiB (53,0"),
         "{message}"
     );
     assert!(message.contains("over the limit of 4 MiB for one spec file"));
@@ -173,11 +179,10 @@ fn files_together_over_the_size_limit_are_refused_unread() {
         file.set_len(limits::MAX_FILE_BYTES - 1).unwrap();
     }
     let message = render_dir(dir.path()).unwrap_err();
-    let name = format!("{}/e.yaml", dir.path().display());
     assert!(
-        message.starts_with(&format!(
-            "{name}: with this file the spec is 20 MiB (20,971,515 bytes), over the limit of 16 MiB for all spec files together"
-        )),
+        message.starts_with(
+            "e.yaml: with this file the spec is 20 MiB (20,971,515 bytes), over the limit of 16 MiB for all spec files together"
+        ),
         "{message}"
     );
     assert_eq!(
@@ -203,8 +208,8 @@ fn operations_over_the_limit_are_refused_at_the_first_one_past_it() {
     let a = operations(0, half);
     let b = operations(half, limits::MAX_OPERATIONS + 1);
     let message = refused(&[("a.yaml", a.as_bytes()), ("b.yaml", b.as_bytes())]);
-    // The last operation of b.yaml, `/v1/op5000`: line 6 + 6 * (2,500 - 1) of that file.
-    let line = 5 + 6 * (limits::MAX_OPERATIONS + 1 - half - 1) + 1;
+    // The method key (`get:`) of b.yaml's last operation, its 2,501st: line 7 + 6 * 2,500.
+    let line = 7 + 6 * (limits::MAX_OPERATIONS - half);
     assert!(
         message.contains(&format!(
             "b.yaml:{line}:5: the spec has more than 5,000 operations (this is number 5,001), the limit of one client"
@@ -231,7 +236,7 @@ fn twenty_thousand_dangling_references_are_counted_and_listed_briefly() {
     let message = refused(&[("refs.yaml", text.as_bytes())]);
     assert!(
         message.starts_with(
-            "refs.yaml:8:10: `$ref: '#/components/schemas/Missing0'` points to nothing"
+            "refs.yaml:8:16: `$ref: '#/components/schemas/Missing0'` points to nothing"
         ),
         "{}",
         &message[..300]
@@ -265,7 +270,10 @@ fn ten_thousand_colliding_names_are_numbered() {
     }
     let code = render(&[("names.yaml", text.as_bytes())]).unwrap_or_else(|m| panic!("{m}"));
     assert!(code.contains("pub a: Option<String>"), "first name");
-    assert!(code.contains(&format!("pub a_{n}: Option<String>")), "last name");
+    assert!(
+        code.contains(&format!("pub a_{n}: Option<String>")),
+        "last name"
+    );
 }
 
 /// Aliases that expand to billions of values are refused, not expanded.
@@ -277,8 +285,5 @@ fn an_alias_bomb_is_refused() {
         text.push_str(&format!("x-a{i}: &a{i} [{items}]\n"));
     }
     let message = refused(&[("laughs.yaml", text.as_bytes())]);
-    assert!(
-        message.contains("repetition limit exceeded"),
-        "{message}"
-    );
+    assert!(message.contains("repetition limit exceeded"), "{message}");
 }

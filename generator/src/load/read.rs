@@ -3,8 +3,8 @@
 //! once references are localized, the document in openapiv3's types.
 
 use super::validate;
-use super::limits::MAX_DEPTH;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::limits::MAX_DEPTH;
 use crate::place::At;
 use crate::reference::{ComponentNames, Reference};
 use crate::spec::SpecFile;
@@ -12,6 +12,10 @@ use crate::text::{describe, short};
 use crate::yaml::Span;
 use openapiv3::OpenAPI;
 use serde_yaml::Value;
+
+/// How to mend a document nested too deeply.
+pub(super) const FLATTEN: &str =
+    "flatten it: move nested schemas to `components: schemas:` and refer to them with `$ref`";
 
 /// What reading one file's YAML gave.
 #[derive(Default)]
@@ -65,7 +69,7 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
         return Err(vec![fault(
             file.locate_path(&found, At::Key),
             format!("the document nests deeper than {MAX_DEPTH} levels"),
-            "flatten it: move nested schemas to `components: schemas:` and refer to them with `$ref`",
+            FLATTEN,
         )]);
     }
     let report = validate::check(&value);
@@ -80,7 +84,7 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
         }
     }
     if !report.faults.is_empty() {
-        return Err(report
+        let mut faults: Vec<Diagnostic> = report
             .faults
             .into_iter()
             .map(|f| {
@@ -88,7 +92,11 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
                     .at(file.locate_path(&f.path, f.at))
                     .help(f.help)
             })
-            .collect());
+            .collect();
+        if report.unlisted > 0 {
+            faults.push(Diagnostic::unlisted(&file.name, report.unlisted));
+        }
+        return Err(faults);
     }
     Ok(value)
 }
@@ -101,7 +109,7 @@ fn duplicate_keys(file: &SpecFile) -> Result<(), Vec<Diagnostic>> {
     if tree.duplicates.is_empty() {
         return Ok(());
     }
-    Err(tree
+    let mut faults: Vec<Diagnostic> = tree
         .duplicates
         .iter()
         .map(|d| {
@@ -120,7 +128,11 @@ fn duplicate_keys(file: &SpecFile) -> Result<(), Vec<Diagnostic>> {
             )
             .help("keep one of them, with the contents of both")
         })
-        .collect())
+        .collect();
+    if tree.duplicates_unlisted > 0 {
+        faults.push(Diagnostic::unlisted(&file.name, tree.duplicates_unlisted));
+    }
+    Err(faults)
 }
 
 /// The document must say it is OpenAPI 3.0 (not Swagger 2, not OpenAPI 3.1).

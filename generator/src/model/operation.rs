@@ -456,7 +456,10 @@ fn point_into_key(mut location: Location, key: &str, part: &str) -> Location {
         return location;
     };
     let line: Vec<char> = location.source.chars().collect();
-    let start = location.column.saturating_sub(1);
+    let start = location
+        .column
+        .saturating_sub(1)
+        .saturating_sub(location.source_offset);
     let quoted = matches!(line.get(start), Some('"' | '\''));
     let written: String = line.iter().skip(start + usize::from(quoted)).collect();
     if written.starts_with(key) {

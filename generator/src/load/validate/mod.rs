@@ -11,6 +11,7 @@
 mod rules;
 mod shapes;
 
+use crate::limits::MAX_LISTED_PER_FILE;
 use crate::place::At;
 use crate::reference::Reference;
 use crate::text::{describe, edit_distance, key_text, short};
@@ -29,7 +30,10 @@ pub struct Fault {
 /// What checking one document found.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// The first [`MAX_LISTED_PER_FILE`] faults.
     pub faults: Vec<Fault>,
+    /// How many more there were (counted, not kept: a document may have millions).
+    pub unlisted: usize,
     pub references: Vec<Reference>,
 }
 
@@ -39,6 +43,7 @@ pub fn check(document: &Value) -> Report {
     checker.value(document, Shape::Of(Obj::Document));
     Report {
         faults: checker.faults,
+        unlisted: checker.unlisted,
         references: checker.references,
     }
 }
@@ -47,11 +52,16 @@ pub fn check(document: &Value) -> Report {
 struct Checker {
     path: Vec<String>,
     faults: Vec<Fault>,
+    unlisted: usize,
     references: Vec<Reference>,
 }
 
 impl Checker {
     fn fault(&mut self, at: At, message: impl Into<String>, help: impl Into<String>) {
+        if self.faults.len() >= MAX_LISTED_PER_FILE {
+            self.unlisted += 1;
+            return;
+        }
         self.faults.push(Fault {
             path: self.path.clone(),
             at,
