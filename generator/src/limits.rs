@@ -3,19 +3,27 @@
 //! every byte of memory.
 //!
 //! Time and memory of the generator grow linearly with the spec; these bounds keep the largest
-//! spec it accepts to a few seconds and a few hundred MiB (BENCHMARKS.md, "Generator: hostile
-//! specs"). They are far above what SecMaster needs: the whole API is 396 operations in 1.4 MB of
-//! YAML, its largest family file about 100 KB, nested at most 12 levels.
+//! spec it accepts to a few seconds and well under a GiB (BENCHMARKS.md, "Generator: hostile
+//! specs"). They are about five times what SecMaster needs: the whole API is 396 operations and
+//! 10,557 items in 1.4 MB of YAML, its largest family file about 100 KB, nested at most 12
+//! levels.
 
 /// Largest spec file, in bytes (4 MiB). Checked before the file is read.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Largest spec, all files together, in bytes (16 MiB). Checked before the files are read.
-pub const MAX_TOTAL_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest spec, all files together, in bytes (8 MiB). Checked before the files are read.
+pub const MAX_TOTAL_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Most operations of one spec, all files together. Counted as soon as a file's YAML is read,
 /// before the document is checked or modelled.
-pub const MAX_OPERATIONS: usize = 5_000;
+pub const MAX_OPERATIONS: usize = 2_000;
+
+/// Most items of the client a spec makes: types, struct fields, enum variants, operations, their
+/// parameters, form fields and answers. Emitting and formatting take time and memory with
+/// each (a few kilobytes of Rust an item), so the model is refused before anything is emitted.
+/// A few bytes of YAML can make an item (`S1: {type: string, enum: [a]}` makes two), so the
+/// size limits alone would let a spec make a client of 40 MB.
+pub const MAX_ITEMS: usize = 50_000;
 
 /// Deepest nesting of mappings and lists a spec may have. Real specs stay far below; the bound
 /// keeps every recursive reader (serde, the checks, the model) far from the end of its stack.

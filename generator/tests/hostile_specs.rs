@@ -174,14 +174,14 @@ fn fifty_megabytes_of_operations_are_refused_unread() {
 #[test]
 fn files_together_over_the_size_limit_are_refused_unread() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml"] {
+    for name in ["a.yaml", "b.yaml", "c.yaml", "d.yaml"] {
         let file = std::fs::File::create(dir.path().join(name)).unwrap();
         file.set_len(limits::MAX_FILE_BYTES - 1).unwrap();
     }
     let message = render_dir(dir.path()).unwrap_err();
     assert!(
         message.starts_with(
-            "e.yaml: with this file the spec is 20 MiB (20,971,515 bytes), over the limit of 16 MiB for all spec files together"
+            "c.yaml: with this file the spec is 12 MiB (12,582,909 bytes), over the limit of 8 MiB for all spec files together"
         ),
         "{message}"
     );
@@ -208,17 +208,37 @@ fn operations_over_the_limit_are_refused_at_the_first_one_past_it() {
     let a = operations(0, half);
     let b = operations(half, limits::MAX_OPERATIONS + 1);
     let message = refused(&[("a.yaml", a.as_bytes()), ("b.yaml", b.as_bytes())]);
-    // The method key (`get:`) of b.yaml's last operation, its 2,501st: line 7 + 6 * 2,500.
+    // The method key (`get:`) of b.yaml's last operation, its 1,001st: line 7 + 6 * 1,000.
     let line = 7 + 6 * (limits::MAX_OPERATIONS - half);
     assert!(
         message.contains(&format!(
-            "b.yaml:{line}:5: the spec has more than 5,000 operations (this is number 5,001), the limit of one client"
+            "b.yaml:{line}:5: the spec has more than 2,000 operations (this is number 2,001), the limit of one client"
         )),
         "{message}"
     );
     assert_eq!(
         summary(&message),
         "error: the spec has 1 fault; nothing was written"
+    );
+}
+
+/// A spec small in bytes that would make a client of too many items (two per line here: a type
+/// and its variant) is refused before anything is emitted, at the file that gives the most.
+#[test]
+fn a_client_of_too_many_items_is_refused_before_it_is_emitted() {
+    let enums = limits::MAX_ITEMS / 2 + 1;
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..enums {
+        text.push_str(&format!("    S{i}: {{type: string, enum: [a]}}\n"));
+    }
+    let small = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    T: {{type: string}}\n");
+    let message = refused(&[("a.yaml", small.as_bytes()), ("b.yaml", text.as_bytes())]);
+    assert!(
+        message.starts_with(
+            "b.yaml:1:1: the spec makes a client of 50,003 items (types, fields, enum variants, operations, their parameters and answers), over the limit of 50,000 for one client; 50,002 of them come from this file; generate one client per group"
+        ),
+        "{}",
+        &message[..600.min(message.len())]
     );
 }
 
@@ -274,6 +294,32 @@ fn ten_thousand_colliding_names_are_numbered() {
         code.contains(&format!("pub a_{n}: Option<String>")),
         "last name"
     );
+}
+
+/// One object of ten thousand properties, and chains of eight thousand types each holding the
+/// next (aliases, and structs by value): each property and each link costs the same however
+/// many there are (no search through the ones before it).
+#[test]
+fn wide_objects_and_long_chains_of_types_are_read() {
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Wide:\n      type: object\n      properties:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("        p{i}: {{type: string}}\n"));
+    }
+    let chain = 8_000;
+    for i in 0..chain {
+        text.push_str(&format!(
+            "    A{i}: {{$ref: '#/components/schemas/A{}'}}\n    S{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/S{}'}}}}}}\n",
+            i + 1,
+            (i + 1) % chain
+        ));
+    }
+    text.push_str(&format!("    A{chain}: {{type: string}}\n"));
+    let code = render(&[("wide.yaml", text.as_bytes())]).unwrap_or_else(|m| panic!("{m}"));
+    assert!(code.contains("pub p9999: Option<String>"));
+    assert!(code.contains("pub type A0 = A1;"));
+    // The structs make one cycle, so every link is boxed.
+    assert!(code.contains("pub next: Option<Box<S0>>"), "the last link");
+    assert_eq!(code.matches("Option<Box<S").count(), chain);
 }
 
 /// Aliases that expand to billions of values are refused, not expanded.

@@ -16,6 +16,39 @@ pub struct Api {
     pub operations: Vec<Operation>,
 }
 
+impl Api {
+    /// How much code the model makes, in items: each type, field, enum variant, operation,
+    /// parameter, form field and answer. The time and memory emitting and formatting take grow
+    /// with it (about 10 µs and 10 KiB an item).
+    pub fn items(&self) -> usize {
+        let types: usize = self.types.iter().map(TypeDef::items).sum();
+        let operations: usize = self.operations.iter().map(Operation::items).sum();
+        types + operations
+    }
+}
+
+impl TypeDef {
+    /// The type and its fields or variants.
+    pub fn items(&self) -> usize {
+        1 + match &self.kind {
+            TypeKind::Struct { fields, .. } => fields.len(),
+            TypeKind::Enum { variants, .. } => variants.len(),
+            TypeKind::Alias(_) => 0,
+        }
+    }
+}
+
+impl Operation {
+    /// The operation, its parameters, form fields and answers.
+    pub fn items(&self) -> usize {
+        let form = match &self.body {
+            Some(Body::Multipart { fields }) => fields.len(),
+            _ => 0,
+        };
+        1 + self.parameters.len() + form + self.successes.len() + self.errors.len()
+    }
+}
+
 /// A Rust type used by a field, parameter or body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {

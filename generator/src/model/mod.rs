@@ -20,6 +20,7 @@ mod schema;
 pub use ir::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::limits::{thousands, MAX_ITEMS};
 use crate::names::Namespace;
 use crate::place::At;
 use crate::reference::Kind;
@@ -71,14 +72,67 @@ pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
         types,
         operations,
     };
+    let items = api.items();
+    if items > MAX_ITEMS {
+        return Err(too_many_items(spec, &builder.component_types, &api, items).into());
+    }
     family::reach(&mut api);
     family::directions(&mut api);
     Ok(api)
 }
 
+/// The fault of a model over [`MAX_ITEMS`], found before anything is emitted. It is the whole
+/// spec's; it is placed at the start of the file that gives the most items (component types and
+/// operations; inline types are not counted to a file), where splitting would help most.
+fn too_many_items(
+    spec: &Spec,
+    component_types: &HashMap<String, String>,
+    api: &Api,
+    items: usize,
+) -> Diagnostic {
+    let component_of: HashMap<&str, &str> = component_types
+        .iter()
+        .map(|(component, rust)| (rust.as_str(), component.as_str()))
+        .collect();
+    let mut per_file = vec![0usize; spec.files.len()];
+    for t in &api.types {
+        if let Some(file) = component_of
+            .get(t.name.as_str())
+            .and_then(|c| spec.schema_files.get(*c))
+        {
+            per_file[*file] += t.items();
+        }
+    }
+    for op in &api.operations {
+        let key = (op.path.clone(), op.http_method.to_lowercase());
+        if let Some(file) = spec.operation_files.get(&key) {
+            per_file[*file] += op.items();
+        }
+    }
+    let (largest, _) = per_file
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+        .unwrap_or((0, &0));
+    let file = &spec.files[largest];
+    Diagnostic::new(
+        &file.name,
+        format!(
+            "the spec makes a client of {} items (types, fields, enum variants, operations, their parameters and answers), over the limit of {} for one client; {} of them come from this file",
+            thousands(items as u64),
+            thousands(MAX_ITEMS as u64),
+            thousands(per_file[largest] as u64)
+        ),
+    )
+    .at(Some(file.start()))
+    .help("generate one client per group of API families, giving the generator the files of one group at a time (`--spec FILE` for each)")
+}
+
 struct Builder<'a> {
     spec: &'a Spec,
     types: Vec<TypeDef>,
+    /// Each type's index in `types`, by Rust name.
+    type_index: HashMap<String, usize>,
     type_names: Namespace,
     /// Component schema name → Rust type name.
     component_types: HashMap<String, String>,
@@ -113,6 +167,7 @@ impl<'a> Builder<'a> {
         Builder {
             spec,
             types: Vec::new(),
+            type_index: HashMap::new(),
             type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             component_types: HashMap::new(),
             diagnostics: Vec::new(),

@@ -11,7 +11,7 @@ use crate::place::At;
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 impl Builder<'_> {
     pub(super) fn components(&mut self) {
@@ -39,7 +39,7 @@ impl Builder<'_> {
                 ReferenceOr::Item(schema) => self.define(rust_name, schema, &here),
                 ReferenceOr::Reference { reference } => {
                     let target = self.reference_type(reference, &here);
-                    self.types.push(TypeDef {
+                    self.push_type(TypeDef {
                         name: rust_name,
                         docs: Vec::new(),
                         kind: TypeKind::Alias(target),
@@ -73,7 +73,7 @@ impl Builder<'_> {
             TypeRef::Vec(item) => {
                 !matches!(**item, TypeRef::Vec(_)) && self.is_plain_value_within(item, depth - 1)
             }
-            TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name) {
+            TypeRef::Named(name) => match self.type_index.get(name).map(|&i| &self.types[i]) {
                 Some(TypeDef {
                     kind: TypeKind::Enum { .. },
                     ..
@@ -188,7 +188,7 @@ impl Builder<'_> {
                 "schemas nest too deeply here (inline objects inside inline objects, or `allOf` expanding into more of them)",
                 "move nested schemas to `components: schemas:` and refer to them with `$ref`",
             );
-            self.types.push(TypeDef {
+            self.push_type(TypeDef {
                 name,
                 docs: vec!["A schema nested too deeply.".to_owned()],
                 kind: TypeKind::Alias(TypeRef::Value),
@@ -221,13 +221,21 @@ impl Builder<'_> {
                 TypeKind::Alias(ty)
             }
         };
-        self.types.push(TypeDef {
+        self.push_type(TypeDef {
             name,
             docs,
             kind,
             families: Vec::new(),
             directions: Directions::default(),
         });
+    }
+
+    /// Adds a defined type, findable by name at once.
+    fn push_type(&mut self, def: TypeDef) {
+        self.type_index
+            .entry(def.name.clone())
+            .or_insert(self.types.len());
+        self.types.push(def);
     }
 
     /// The struct of an object schema, with the properties `allOf` brings in.
@@ -445,6 +453,8 @@ struct Property {
 #[derive(Default)]
 struct ObjectParts {
     properties: Vec<Property>,
+    /// Each property's index in `properties`, by wire name (an object may have thousands).
+    positions: HashMap<String, usize>,
     required: BTreeSet<String>,
     /// The type of the values of properties not declared (`additionalProperties`).
     additional: Option<TypeRef>,
@@ -454,13 +464,13 @@ impl ObjectParts {
     /// Adds a property; one of the same name added before is replaced (a later `allOf` part
     /// redefines it), keeping its position.
     fn add(&mut self, property: Property) {
-        match self
-            .properties
-            .iter_mut()
-            .find(|p| p.wire_name == property.wire_name)
-        {
-            Some(existing) => *existing = property,
-            None => self.properties.push(property),
+        match self.positions.get(&property.wire_name) {
+            Some(&i) => self.properties[i] = property,
+            None => {
+                self.positions
+                    .insert(property.wire_name.clone(), self.properties.len());
+                self.properties.push(property);
+            }
         }
     }
 }
