@@ -175,8 +175,8 @@ fn run(args: &[String]) -> Result<(), String> {
         .collect();
     let scratch = tempfile::tempdir().map_err(|e| format!("cannot make a scratch folder: {e}"))?;
     println!(
-        "{:<22} {:>9} {:>8} {:>9}  {:<9} {}",
-        "case", "input", "seconds", "peak MiB", "outcome", "what"
+        "{:<22} {:>9} {:>8} {:>9}  {:<9} what",
+        "case", "input", "seconds", "peak MiB", "outcome"
     );
     let mut failures = Vec::new();
     for case in cases() {
