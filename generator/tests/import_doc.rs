@@ -328,6 +328,59 @@ fn oneline_layout_nested_arrays_of_objects() {
     assert!(!to_yaml(at(op, &["parameters"])).contains("X-Auth-Token"));
 }
 
+/// Types in bracket notation, as the SIEM analysis pages write them: `Array<Array<>>` (rows of
+/// mixed values) is an array of arrays of any JSON value; `Array<String>` an array of strings.
+#[test]
+fn bracket_notation_arrays_of_any_value() {
+    let (doc, yaml) = import_fixture("running-search-analysis-nested-arrays.txt");
+    insta::assert_snapshot!("running_search_analysis_nested_arrays", yaml);
+    let path = "/v1/{project_id}/workspaces/{workspace_id}/siem/search/analysis";
+    let op = at(&doc, &["paths", path, "post"]);
+    assert_eq!(
+        at(op, &["operationId"]).as_str(),
+        Some("CreateSearchAnalysis")
+    );
+    insta::assert_snapshot!(
+        "running_search_analysis_nested_arrays_shape",
+        operation_shape(&doc, path, "post")
+    );
+    let ok = resolve(
+        &doc,
+        at(op, &["responses", "200", "content", "application/json", "schema"]),
+    );
+    let rows = at(ok, &["properties", "datarows"]);
+    assert_eq!(at(rows, &["type"]).as_str(), Some("array"));
+    assert_eq!(at(rows, &["items", "type"]).as_str(), Some("array"));
+    // A cell: any JSON value, so no `type` (and a description, so not an empty map).
+    let cell = at(rows, &["items", "items"]);
+    assert_eq!(keys(cell), ["description"]);
+    let body = resolve(
+        &doc,
+        at(op, &["requestBody", "content", "application/json", "schema"]),
+    );
+    assert_eq!(shape(&doc, at(body, &["properties", "group_by"])), "array[string]");
+    // The row of mixed values and the example agree with what the generator makes of them.
+    assert_eq!(
+        at(&doc, &["paths", path, "post", "responses", "200", "content", "application/json", "example", "datarows", "0", "1"]).as_u64(),
+        Some(12)
+    );
+}
+
+/// A status listed without a description (real pages have them) gets a neutral one: the HTTP
+/// reason phrase of its code.
+#[test]
+fn a_status_without_a_description_gets_a_neutral_one() {
+    let (doc, yaml) = import_fixture("deleting-search-condition-empty-status.txt");
+    insta::assert_snapshot!("deleting_search_condition_empty_status", yaml);
+    let path = "/v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}";
+    let responses = at(&doc, &["paths", path, "delete", "responses"]);
+    assert_eq!(keys(responses), ["200", "400", "500"]);
+    let description = |status: &str| at(responses, &[status, "description"]).as_str();
+    assert_eq!(description("200"), Some("OK"));
+    assert_eq!(description("400"), Some("Error response."));
+    assert_eq!(description("500"), Some("Internal Server Error"));
+}
+
 #[test]
 fn minmax_layout_body_enums_bounds_array_lengths() {
     let (doc, yaml) = import_fixture("searching-alerts-minmax.txt");

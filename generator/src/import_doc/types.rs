@@ -138,10 +138,58 @@ mod tests {
             Some(FieldType::Array(Box::new(FieldType::Prim(Prim::String))))
         );
         assert_eq!(parse_type("Timestamp"), None);
-        assert_eq!(parse_type("Map<String,String>"), None);
         assert_eq!(parse_type("Array of Array of strings"), None);
         assert!(looks_like_type("Timestamp"));
         assert!(!looks_like_type("Definition"));
         assert!(!looks_like_type("Error code."));
+    }
+
+    #[test]
+    fn bracket_notation() {
+        let array = |t: FieldType| FieldType::Array(Box::new(t));
+        let map = |t: FieldType| FieldType::Map(Box::new(t));
+        let string = FieldType::Prim(Prim::String);
+        assert_eq!(parse_type("Array<>"), Some(array(FieldType::Any)));
+        assert_eq!(
+            parse_type("Array<Array<>>"),
+            Some(array(array(FieldType::Any)))
+        );
+        assert_eq!(
+            parse_type("Array< Array<String> >"),
+            Some(array(array(string.clone())))
+        );
+        assert_eq!(parse_type("List<String>"), Some(array(string.clone())));
+        assert_eq!(
+            parse_type("array<object>"),
+            Some(array(FieldType::Prim(Prim::Object)))
+        );
+        assert_eq!(
+            parse_type("Array<AnalysisField>"),
+            Some(array(FieldType::Named("AnalysisField".into())))
+        );
+        assert_eq!(parse_type("Map<String,String>"), Some(map(string.clone())));
+        assert_eq!(
+            parse_type("Map<String, Array<Integer>>"),
+            Some(map(array(FieldType::Prim(Prim::Integer))))
+        );
+        assert_eq!(parse_type("Map<String,>"), Some(map(FieldType::Any)));
+        // Not types: unbalanced, keys that are not text, files inside, unknown wrappers, and
+        // nesting deeper than any page writes (which would otherwise recurse without end).
+        for cell in [
+            "Array<Array<>",
+            "Array<>>",
+            "Map<Integer,String>",
+            "Map<String>",
+            "Array<File>",
+            "Set<String>",
+            "Array<Array of strings>",
+            "Array<String>x",
+            "Array<a-b>",
+        ] {
+            assert_eq!(parse_type(cell), None, "{cell}");
+            assert!(looks_like_type(cell) || !cell.ends_with('>'), "{cell}");
+        }
+        let deep = format!("{}{}", "Array<".repeat(100_000), ">".repeat(100_000));
+        assert_eq!(parse_type(&deep), None);
     }
 }
