@@ -3,7 +3,9 @@
 //! Fixture pages (tests/fixtures/pages/) cover the three description layouts the reference uses:
 //! the seed page and `*-newest.txt`/`*-binary.txt` (Definition / Constraints / Range / Default
 //! Value), `*-oneline.txt` (one-line descriptions) and `*-minmax.txt` (`Minimum:` / `Maximum:` /
-//! `Default:` lines).
+//! `Default:` lines); and what real pages have beside them: `*-nested-arrays.txt` (types in
+//! bracket notation, `Array<Array<>>`) and `*-empty-status.txt` (statuses listed without a
+//! description).
 
 use std::path::{Path, PathBuf};
 
@@ -346,7 +348,10 @@ fn bracket_notation_arrays_of_any_value() {
     );
     let ok = resolve(
         &doc,
-        at(op, &["responses", "200", "content", "application/json", "schema"]),
+        at(
+            op,
+            &["responses", "200", "content", "application/json", "schema"],
+        ),
     );
     let rows = at(ok, &["properties", "datarows"]);
     assert_eq!(at(rows, &["type"]).as_str(), Some("array"));
@@ -356,12 +361,34 @@ fn bracket_notation_arrays_of_any_value() {
     assert_eq!(keys(cell), ["description"]);
     let body = resolve(
         &doc,
-        at(op, &["requestBody", "content", "application/json", "schema"]),
+        at(
+            op,
+            &["requestBody", "content", "application/json", "schema"],
+        ),
     );
-    assert_eq!(shape(&doc, at(body, &["properties", "group_by"])), "array[string]");
+    assert_eq!(
+        shape(&doc, at(body, &["properties", "group_by"])),
+        "array[string]"
+    );
     // The row of mixed values and the example agree with what the generator makes of them.
     assert_eq!(
-        at(&doc, &["paths", path, "post", "responses", "200", "content", "application/json", "example", "datarows", "0", "1"]).as_u64(),
+        at(
+            &doc,
+            &[
+                "paths",
+                path,
+                "post",
+                "responses",
+                "200",
+                "content",
+                "application/json",
+                "example",
+                "datarows",
+                "0",
+                "1"
+            ]
+        )
+        .as_u64(),
         Some(12)
     );
 }

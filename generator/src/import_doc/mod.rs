@@ -24,7 +24,11 @@
 //!   `Array of strings` (integers, longs, numbers, floats, doubles, booleans, objects) → an array
 //!   of those; `X object` → `$ref` to the component schema named `X` in PascalCase, described by
 //!   the table titled `X` (anywhere on the page); `Array of X objects` → an array of that `$ref`.
-//!   Anything else is an error naming the line.
+//!   Bracket notation: `Array<T>` and `List<T>` → an array of T, `Map<String,T>` → an object
+//!   whose properties are all T (`additionalProperties`), where T is one of the types above, a
+//!   type name (as `X object`), another bracket type, or nothing: `Array<Array<>>` (rows of mixed
+//!   values, as in the SIEM analysis answers) → an array of arrays of any JSON value (a schema
+//!   with no type). Anything else is an error naming the line.
 //! * **Descriptions**, in three layouts, per cell:
 //!   - `Definition` / `Constraints` / `Range` / `Default Value` blocks: Definition → description;
 //!     `N/A` means nothing. A Constraints or Range that is only a range (`0 to 10,000`, `1-64`,
@@ -40,8 +44,9 @@
 //!     the bullets after it → enum (values must fit the type); `Array Length: A - B` →
 //!     minItems/maxItems. A 0 lower bound on a length or item count is left out (it is the
 //!     default).
-//! * **Status Codes** list: every status gets a response with that description, in list order;
-//!   response tables and examples for a status not in the list are an error.
+//! * **Status Codes** list: every status gets a response with that description, in list order
+//!   (a status listed with an empty description gets its HTTP reason phrase, `OK`, `Bad
+//!   Request`, ...); response tables and examples for a status not in the list are an error.
 //! * **Examples**: JSON after `Example Requests` → the request body's `example`; JSON under each
 //!   `Status code: N` after `Example Responses` → that response's `example` (several → `examples`).
 //!   Examples of binary bodies are dropped (the page shows a placeholder, not the bytes).

@@ -21,6 +21,8 @@ pub(super) struct Schema {
     reference: Option<String>,
     description: Option<String>,
     items: Option<Box<Schema>>,
+    /// The schema of every property of a map (`Map<String,T>`).
+    additional: Option<Box<Schema>>,
     enumeration: Vec<Value>,
     default: Option<Value>,
     minimum: Option<Value>,
@@ -52,6 +54,9 @@ impl Schema {
         }
         if let Some(items) = &self.items {
             put("items", items.to_value());
+        }
+        if let Some(additional) = &self.additional {
+            put("additionalProperties", additional.to_value());
         }
         if !self.enumeration.is_empty() {
             put("enum", Value::Sequence(self.enumeration.clone()));
@@ -101,7 +106,7 @@ impl Kind {
             FieldType::Prim(Prim::Object) => Kind::Obj,
             FieldType::Prim(Prim::File) => Kind::File,
             FieldType::Named(_) => Kind::Ref,
-            FieldType::Array(_) => Kind::Obj,
+            FieldType::Array(_) | FieldType::Map(_) | FieldType::Any => Kind::Obj,
         }
     }
     fn noun(self) -> &'static str {
@@ -136,6 +141,9 @@ pub(super) enum Place {
     Parameter,
 }
 
+/// The description of a value of any JSON type (`Array<>`'s items).
+const ANY_VALUE: &str = "A value of any JSON type: string, number, boolean, array or object.";
+
 fn base_schema(ty: &FieldType, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
     let (t, f) = match ty {
         FieldType::Prim(Prim::String) => ("string", None),
@@ -163,6 +171,21 @@ fn base_schema(ty: &FieldType, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
             return Schema {
                 ty: Some("array"),
                 items: Some(Box::new(base_schema(inner, refs, row))),
+                ..Schema::default()
+            }
+        }
+        FieldType::Map(inner) => {
+            return Schema {
+                ty: Some("object"),
+                additional: Some(Box::new(base_schema(inner, refs, row))),
+                ..Schema::default()
+            }
+        }
+        // No type: any value. Described, so that it is not an empty mapping (which a reader
+        // could take for a forgotten schema).
+        FieldType::Any => {
+            return Schema {
+                description: Some(ANY_VALUE.to_string()),
                 ..Schema::default()
             }
         }
@@ -296,7 +319,10 @@ pub(super) fn field_schema(
         ));
     }
     let structured = match &row.ty {
-        FieldType::Named(_) | FieldType::Prim(Prim::Object) => true,
+        FieldType::Named(_)
+        | FieldType::Prim(Prim::Object)
+        | FieldType::Map(_)
+        | FieldType::Any => true,
         FieldType::Array(inner) => {
             !matches!(**inner, FieldType::Prim(_))
                 || matches!(**inner, FieldType::Prim(Prim::Object))
@@ -318,9 +344,7 @@ pub(super) fn field_schema(
     let kind = Kind::of(&row.ty);
     // Bounds and allowed values of an array of primitives describe its items.
     let item_kind = match &row.ty {
-        FieldType::Array(inner)
-            if !matches!(**inner, FieldType::Named(_) | FieldType::Prim(Prim::Object)) =>
-        {
+        FieldType::Array(inner) if matches!(**inner, FieldType::Prim(p) if p != Prim::Object) => {
             Some(Kind::of(inner))
         }
         _ => None,

@@ -158,12 +158,6 @@ pub(super) fn parse_status_codes(
                   out: &mut Vec<StatusEntry>|
      -> Result<(), ImportError> {
         if let Some((code, line, desc)) = p {
-            if desc.is_empty() {
-                return Err(err(
-                    line,
-                    format!("expected a description after status {code} in the Status Codes list"),
-                ));
-            }
             if let Some(prev) = out.iter().find(|e| e.code == code) {
                 return Err(err(
                     line,
@@ -173,10 +167,17 @@ pub(super) fn parse_status_codes(
                     ),
                 ));
             }
+            // Real pages list some statuses with an empty description; such a status gets a
+            // neutral one rather than the page being refused.
+            let description = if desc.is_empty() {
+                reason_phrase(code)
+            } else {
+                desc.join(" ")
+            };
             out.push(StatusEntry {
                 code,
                 line,
-                description: desc.join(" "),
+                description,
             });
         }
         Ok(())
@@ -205,4 +206,57 @@ pub(super) fn parse_status_codes(
         ));
     }
     Ok(out)
+}
+
+/// The HTTP reason phrase of a status (RFC 9110), the neutral description of a status the page
+/// lists without one; `Status N` for a code without a registered phrase.
+fn reason_phrase(code: u16) -> String {
+    let phrase = match code {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Content",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => return format!("Status {code}"),
+    };
+    phrase.to_string()
 }

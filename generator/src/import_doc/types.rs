@@ -1,4 +1,6 @@
-//! The `Type` column of a reference table.
+//! The `Type` column of a reference table: the words the reference uses (`String`, `Array of
+//! strings`, `Array of X objects`, `X object`) and its bracket notation (`Array<Array<>>`,
+//! `List<String>`, `Map<String,String>`).
 
 /// A primitive type name as the reference spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,15 +22,25 @@ pub(crate) enum FieldType {
     Prim(Prim),
     /// `X object`: described by a later table titled `X`.
     Named(String),
-    /// `Array of ...`.
+    /// `Array of ...`, `Array<...>`, `List<...>`.
     Array(Box<FieldType>),
+    /// `Map<String,...>`: an object whose properties are all of one type.
+    Map(Box<FieldType>),
+    /// Nothing between brackets (`Array<>`, `Array<Array<>>`): any JSON value, as the rows of
+    /// mixed values in the SIEM analysis answers are.
+    Any,
 }
 
 /// The wording the error messages quote when a type cell is not understood.
 pub(crate) const KNOWN_TYPES: &str =
     "String, Integer, Long, Number, Float, Double, Boolean, File, Object, \
 `Array of strings` (or integers, longs, numbers, floats, doubles, booleans, objects), \
-`Array of X objects` or `X object`";
+`Array of X objects`, `X object`, or `Array<T>`, `List<T>` or `Map<String,T>` with T one of \
+these, a type name or nothing (any value)";
+
+/// Most brackets a bracket-notation type may nest (`Array<Array<String>>` is 2); the reference
+/// uses at most 2, and the bound keeps the recursive reader off the end of its stack.
+const MAX_BRACKETS: usize = 8;
 
 fn prim(word: &str) -> Option<Prim> {
     Some(match word.to_ascii_lowercase().as_str() {
@@ -66,8 +78,93 @@ pub(crate) fn is_type_name(word: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A type in bracket notation, spaces removed: `Array<T>`, `List<T>` or `Map<String,T>`.
+fn bracketed(text: &str, depth: usize) -> Option<FieldType> {
+    if depth > MAX_BRACKETS {
+        return None;
+    }
+    let (head, rest) = text.split_once('<')?;
+    let inner = rest.strip_suffix('>')?;
+    match head.to_ascii_lowercase().as_str() {
+        "array" | "list" => Some(FieldType::Array(Box::new(bracket_item(inner, depth)?))),
+        "map" => {
+            let (key, value) = split_top_level_comma(inner)?;
+            key.eq_ignore_ascii_case("string")
+                .then(|| bracket_item(value, depth))?
+                .map(|value| FieldType::Map(Box::new(value)))
+        }
+        _ => None,
+    }
+}
+
+/// What is between brackets: nothing (any value), another bracket type, a primitive type other
+/// than File, or a type name described by a table.
+fn bracket_item(inner: &str, depth: usize) -> Option<FieldType> {
+    if inner.is_empty() {
+        return Some(FieldType::Any);
+    }
+    if inner.contains(['<', '>']) {
+        return bracketed(inner, depth + 1);
+    }
+    match prim(inner) {
+        Some(Prim::File) => None,
+        Some(p) => Some(FieldType::Prim(p)),
+        None if is_type_name(inner) => Some(FieldType::Named(inner.to_string())),
+        None => None,
+    }
+}
+
+/// `KEY,VALUE` split at the first comma outside brackets.
+fn split_top_level_comma(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => return Some((&text[..i], &text[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the brackets of a text open and close in order.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
 /// Parses a `Type` cell; `None` when it is not one of [`KNOWN_TYPES`].
 pub(crate) fn parse_type(cell: &str) -> Option<FieldType> {
+    if cell.contains('<') {
+        // Spaces around brackets and commas are layout (`Map<String, String>`); spaces anywhere
+        // else stay, so that `Array<Array of strings>` is not read as a type name.
+        let compact = cell
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" <", "<")
+            .replace("< ", "<")
+            .replace(" >", ">")
+            .replace("> ", ">")
+            .replace(" ,", ",")
+            .replace(", ", ",");
+        return if balanced(&compact) {
+            bracketed(&compact, 1)
+        } else {
+            None
+        };
+    }
     let words: Vec<&str> = cell.split_whitespace().collect();
     match words.as_slice() {
         [one] => prim(one).map(FieldType::Prim),
