@@ -3,7 +3,10 @@
 //! Wire names (operationIds, property names, enum values) may be keywords, contain hyphens or
 //! spaces, start with a digit or collide once converted. Everything here is deterministic: the same
 //! spec always gives the same names, and a collision is resolved by numbering the later name in
-//! spec order (`name`, `name_2`, `name_3`, ...).
+//! spec order (`name`, `name_2`, `name_3`, ...). Numbers never make a name rustc warns about: a
+//! snake case keyword is escaped with a trailing `_` (`type_`) and numbered from its word
+//! (`type_2`, not `type__2`); `Self`, the one keyword in Pascal case, is numbered at once
+//! (`Self2`, not `Self_` or `Self_2`).
 
 use heck::{ToPascalCase, ToSnakeCase};
 use std::collections::{HashMap, HashSet};
@@ -45,7 +48,9 @@ pub fn snake(raw: &str) -> String {
     name
 }
 
-/// `PascalCase` identifier for a type or enum variant.
+/// `PascalCase` words for a type or enum variant, or for a part of one (`{Parent}{Property}`).
+/// A keyword is not escaped here (`Self` stays `Self`): [`Namespace::claim`] numbers it when it
+/// is claimed as a name, and as a part of a longer name it needs nothing.
 pub fn pascal(raw: &str) -> String {
     let mut name = words(raw).to_pascal_case();
     if name.is_empty() {
@@ -53,9 +58,6 @@ pub fn pascal(raw: &str) -> String {
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
     }
     name
 }
@@ -79,14 +81,21 @@ impl Namespace {
     }
 
     /// Returns `wanted`, or the first of `wanted_2`, `wanted_3`, ... that is free, and takes it.
-    /// `separator` is `"_"` for snake case names and `""` for Pascal case names.
+    /// `separator` is `"_"` for snake case names and `""` for Pascal case names. A keyword is
+    /// numbered at once (`Self2`), and a keyword escaped with `_` is numbered from its word
+    /// (`type_` is first, then `type_2`).
     pub fn claim(&mut self, wanted: &str, separator: &str) -> String {
-        if self.taken.insert(wanted.to_owned()) {
+        let usable = !KEYWORDS.contains(&wanted);
+        if usable && self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let n = self.next.entry(wanted.to_owned()).or_insert(2);
+        let base = match wanted.strip_suffix('_') {
+            Some(word) if KEYWORDS.contains(&word) => word,
+            _ => wanted,
+        };
+        let n = self.next.entry(base.to_owned()).or_insert(2);
         loop {
-            let candidate = format!("{wanted}{separator}{n}");
+            let candidate = format!("{base}{separator}{n}");
             *n += 1;
             if self.taken.insert(candidate.clone()) {
                 return candidate;
@@ -119,7 +128,7 @@ mod tests {
         assert_eq!(pascal("aop_type"), "AopType");
         assert_eq!(pascal("create_time"), "CreateTime");
         assert_eq!(pascal("ASC"), "Asc");
-        assert_eq!(pascal("Self"), "Self_");
+        assert_eq!(pascal("Self"), "Self");
         assert_eq!(pascal("404"), "N404");
         assert_eq!(pascal(""), "Value");
     }
@@ -132,5 +141,20 @@ mod tests {
         assert_eq!(ns.claim_snake("create-time"), "create_time_3");
         let mut types = Namespace::with_reserved(&["Other"]);
         assert_eq!(types.claim_pascal("other"), "Other2");
+    }
+
+    /// Keywords and their collisions give names rustc does not warn about.
+    #[test]
+    fn numbers_keywords_cleanly() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim_snake("type"), "type_");
+        assert_eq!(ns.claim_snake("Type"), "type_2");
+        assert_eq!(ns.claim_snake("type_"), "type_3");
+        assert_eq!(ns.claim_snake("type_2"), "type_2_2");
+        let mut types = Namespace::default();
+        assert_eq!(types.claim_pascal("Self"), "Self2");
+        assert_eq!(types.claim_pascal("self"), "Self3");
+        assert_eq!(types.claim_pascal("Self2"), "Self22");
+        assert_eq!(types.claim_pascal("SelfType"), "SelfType");
     }
 }

@@ -94,3 +94,40 @@ fn hostile_descriptions_are_accepted() {
     assert!(text.contains("<http://bare.example/x>"));
     assert!(!text.contains("```rust"));
 }
+
+/// Names that are Rust keywords, prelude items, std and serde names and the runtime's names, of
+/// schemas, properties, enum values, parameters and operations (`fuzz::RUST_NAMES`): accepted,
+/// and given identifiers rustc does not warn about, none shadowing what generated code uses.
+/// CI builds the fixture with clippy and rustdoc denying warnings (`scripts/build-fixtures.sh`).
+#[test]
+fn rust_names_give_clean_identifiers() {
+    let fixture = root().join("generator/tests/fixtures/specs/rust_names.yaml");
+    let spec = fuzz::rust_names_spec();
+    if std::env::var_os("UPDATE_RUST_NAMES").is_some() {
+        std::fs::write(&fixture, &spec).unwrap();
+    }
+    let written = std::fs::read_to_string(&fixture).unwrap_or_default();
+    assert!(
+        written == spec,
+        "{} is not what `fuzz::rust_names_spec` makes; write it again with `UPDATE_RUST_NAMES=1 cargo test -p generator --test fuzz`",
+        fixture.display()
+    );
+    let files = generator::Config::new()
+        .spec_file(&fixture)
+        .render()
+        .unwrap_or_else(|e| panic!("{e}"));
+    fuzz::check_outputs(&files).unwrap_or_else(|e| panic!("{e}"));
+    let code = &files
+        .iter()
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
+    // Collisions numbered cleanly: `Self2`, `type_2`, never `Self_2` or `type__2`.
+    for clean in [
+        "pub enum Self2 ",
+        "pub struct Self3 ",
+        "pub type_2:",
+        "pub fn type_2(",
+    ] {
+        assert!(code.contains(clean), "no `{clean}`");
+    }
+}

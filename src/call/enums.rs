@@ -4,6 +4,10 @@
 /// The conversions of a generated string enum: `as_str`, `From<String>`, `From<&str>`,
 /// `From<Enum> for String`, `Display` and `ParamValue`. A value not listed lands in the
 /// catch-all variant named after `else`, and is sent back as it came.
+///
+/// Every std item is named by its absolute path and every trait method called through its
+/// trait: the macro expands in the generated `types` module, where a schema may have any name a
+/// spec gives (`From`, `String`, `Display`, ...).
 #[allow(unused_macros)] // a spec without enums does not use it
 macro_rules! string_enum {
     ($name:ident { $($variant:ident = $value:literal,)* } else $other:ident) => {
@@ -17,8 +21,8 @@ macro_rules! string_enum {
             }
         }
 
-        impl From<String> for $name {
-            fn from(value: String) -> Self {
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     $($value => Self::$variant,)*
                     _ => Self::$other(value),
@@ -26,30 +30,32 @@ macro_rules! string_enum {
             }
         }
 
-        impl From<&str> for $name {
+        impl ::core::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::from(value.to_owned())
+                <Self as ::core::convert::From<::std::string::String>>::from(
+                    ::std::borrow::ToOwned::to_owned(value),
+                )
             }
         }
 
-        impl From<$name> for String {
+        impl ::core::convert::From<$name> for ::std::string::String {
             fn from(value: $name) -> Self {
                 match value {
                     $name::$other(value) => value,
-                    known => known.as_str().to_owned(),
+                    known => ::std::borrow::ToOwned::to_owned(known.as_str()),
                 }
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl $crate::call::ParamValue for $name {
-            fn param_values(&self, out: &mut Vec<String>) {
-                out.push(self.as_str().to_owned());
+            fn param_values(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
+                out.push(::std::borrow::ToOwned::to_owned(self.as_str()));
             }
         }
     };

@@ -49,7 +49,7 @@ pub(super) fn answer_reads(op: &Operation) -> Option<TokenStream> {
                 let high = Literal::u16_unsuffixed(range * 100 + 99);
                 (quote!(#low), quote!(#high))
             }
-            StatusMatch::Default => (quote!(0), quote!(u16::MAX)),
+            StatusMatch::Default => (quote!(0), quote!(::core::primitive::u16::MAX)),
         };
         let how = match (&outcome.body, success) {
             (_, false) => quote!(Error),
@@ -280,7 +280,7 @@ pub(super) fn response_body_type(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(ty) => type_tokens(ty, false),
-        ResponseBody::Text => quote!(String),
+        ResponseBody::Text => super::std_items::string(),
         ResponseBody::Binary => quote!(crate::ByteStream),
     }
 }

@@ -28,6 +28,45 @@ fn call_item(name: &str) -> TokenStream {
     quote!(crate::#module::#name)
 }
 
+/// std and serde items as generated code names them: by absolute path, so that no schema, no
+/// runtime item and no prelude name a schema took (`String`, `Into`, `Error`, `Serialize`, ...)
+/// can stand in for them. Trait methods are called through their traits (`Into::into(x)`), and
+/// serde's derives are named `::serde::Serialize`, so that no module imports them.
+///
+/// The std derives (`Debug`, `Clone`, `PartialEq`, ...) are the one exception, written as the
+/// prelude names them: a derive is looked up among macros, where nothing generated code defines
+/// can be found (types, fields and modules are not macros), and what it expands to names std by
+/// absolute path itself. Written out, they would add a wrapped attribute of several lines to each
+/// of the client's thousands of types.
+mod std_items {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    pub fn string() -> TokenStream {
+        quote!(::std::string::String)
+    }
+    pub fn option(inner: TokenStream) -> TokenStream {
+        quote!(::core::option::Option<#inner>)
+    }
+    pub fn some(value: TokenStream) -> TokenStream {
+        quote!(::core::option::Option::Some(#value))
+    }
+    pub fn none() -> TokenStream {
+        quote!(::core::option::Option::None)
+    }
+    pub fn boxed(inner: TokenStream) -> TokenStream {
+        quote!(::std::boxed::Box<#inner>)
+    }
+    /// An argument that takes anything that converts into text.
+    pub fn into_string() -> TokenStream {
+        quote!(impl ::core::convert::Into<::std::string::String>)
+    }
+    /// `value.into()`, without the `Into` trait in scope.
+    pub fn into(value: TokenStream) -> TokenStream {
+        quote!(::core::convert::Into::into(#value))
+    }
+}
+
 /// The names one operation's items use.
 struct Names {
     request: Ident,
@@ -277,8 +316,6 @@ fn family(api: &Api, index: usize) -> TokenStream {
         quote! {
             #doc
             pub mod types {
-                #[allow(unused_imports)]
-                use serde::{Deserialize, Serialize};
                 #shared
                 #items
             }
@@ -318,8 +355,6 @@ fn shared(api: &Api) -> TokenStream {
             .map(|t| (t, Gate::of(api, &t.families))),
     );
     quote! {
-        #[allow(unused_imports)]
-        use serde::{Deserialize, Serialize};
         #items
     }
 }
@@ -350,14 +385,16 @@ fn own_docs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
 /// How a type is written from inside the `types` module (`local`) or from elsewhere.
 fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String),
+        TypeRef::String => std_items::string(),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::Value => quote!(serde_json::Value),
-        TypeRef::FreeObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Value => quote!(::serde_json::Value),
+        TypeRef::FreeObject => {
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
         TypeRef::Named(name) => {
             let name = ident(name);
             if local {
@@ -368,11 +405,11 @@ fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
         }
         TypeRef::Vec(item) => {
             let item = type_tokens(item, local);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
             let value = type_tokens(value, local);
-            quote!(std::collections::BTreeMap<String, #value>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
     }
 }

@@ -7,6 +7,7 @@
 use super::answer::{
     answer_arms, answer_reads, error_alias, response_body_type, response_enum, ErrorEnums,
 };
+use super::std_items::{into, into_string, none, option, some};
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
 use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
@@ -78,14 +79,14 @@ impl Conversion {
     fn argument_type(self, ty: TokenStream) -> TokenStream {
         match self {
             Conversion::AsGiven => ty,
-            Conversion::Into => quote!(impl Into<String>),
+            Conversion::Into => into_string(),
         }
     }
 
     fn apply(self, name: &Ident) -> TokenStream {
         match self {
             Conversion::AsGiven => quote!(#name),
-            Conversion::Into => quote!(#name.into()),
+            Conversion::Into => into(quote!(#name)),
         }
     }
 }
@@ -191,7 +192,8 @@ fn request_struct(op: &Operation, names: &Names, fields: &[BuilderField]) -> Tok
         if f.required {
             quote!(#name: #ty,)
         } else {
-            quote!(#name: Option<#ty>,)
+            let ty = option(ty.clone());
+            quote!(#name: #ty,)
         }
     });
     quote! {
@@ -219,7 +221,10 @@ fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> Token
     let inits = fields.iter().map(|f| {
         let name = &f.name;
         match (f.required, f.conversion) {
-            (false, _) => quote!(#name: None,),
+            (false, _) => {
+                let none = none();
+                quote!(#name: #none,)
+            }
             (true, Conversion::AsGiven) => quote!(#name,),
             (true, conversion) => {
                 let value = conversion.apply(name);
@@ -307,12 +312,12 @@ fn request_impl(op: &Operation, names: &Names, fields: &[BuilderField]) -> Token
 fn setter(field: &BuilderField) -> TokenStream {
     let name = &field.name;
     let ty = field.argument_type();
-    let value = field.conversion.apply(name);
+    let value = some(field.conversion.apply(name));
     let doc = spec_docs(&field.docs);
     quote! {
         #doc
         pub fn #name(mut self, #name: #ty) -> Self {
-            self.#name = Some(#value);
+            self.#name = #value;
             self
         }
     }
@@ -329,7 +334,7 @@ fn result_types(op: &Operation, names: &Names) -> (TokenStream, TokenStream) {
     };
     let error = &names.error;
     let error = if op.errors.is_empty() {
-        quote!(std::convert::Infallible)
+        quote!(::core::convert::Infallible)
     } else {
         quote!(#error)
     };
@@ -423,7 +428,10 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
                 steps.push(match (&field.text, field.json, field.required) {
                     (None, _, _) => quote!(.multipart_file(#wire, self.#name)),
                     (Some(_), false, _) => quote!(.multipart_text(#wire, &self.#name)),
-                    (Some(_), true, true) => quote!(.multipart_json(#wire, Some(&self.#name))),
+                    (Some(_), true, true) => {
+                        let value = some(quote!(&self.#name));
+                        quote!(.multipart_json(#wire, #value))
+                    }
                     (Some(_), true, false) => quote!(.multipart_json(#wire, self.#name.as_ref())),
                 });
             }

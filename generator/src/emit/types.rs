@@ -2,6 +2,7 @@
 //! alias, a string enum with the call machinery's `string_enum!` conversions, or a struct with
 //! its `new` constructor), behind the features of the families that reach it when shared.
 
+use super::std_items::{boxed, into, into_string, none, option, string};
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
 use crate::model::{Directions, Field, TypeDef, TypeKind, TypeRef, Variant};
@@ -76,10 +77,14 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
     let derives = serde_derives(def.directions);
     let Directions { sent, received } = def.directions;
     let conversions = match (sent, received) {
-        (true, false) => quote!(into = "String"),
-        (false, true) => quote!(from = "String"),
-        _ => quote!(from = "String", into = "String"),
+        (true, false) => quote!(into = "::std::string::String"),
+        (false, true) => quote!(from = "::std::string::String"),
+        _ => quote!(
+            from = "::std::string::String",
+            into = "::std::string::String"
+        ),
     };
+    let string = string();
     quote! {
         #doc
         #cfg
@@ -89,7 +94,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
         pub enum #name {
             #( #variant_docs #names, )*
             /// A value not listed in the spec, as received.
-            #other(String),
+            #other(#string),
         }
 
         #cfg
@@ -115,11 +120,11 @@ fn struct_item(
     let doc = spec_docs(&def.docs);
     let field_items = fields.iter().map(|f| struct_field(f, def.directions));
     let additional = additional.map(|(value, name)| {
-        let ty = type_tokens(value, true);
+        let map = type_tokens(&TypeRef::Map(Box::new(value.clone())), true);
         quote! {
             /// Properties the spec does not name.
             #[serde(flatten)]
-            pub #name: std::collections::BTreeMap<String, #ty>,
+            pub #name: #map,
         }
     });
     let default = derives_default.then(|| quote!(Default,));
@@ -136,12 +141,13 @@ fn struct_item(
     }
 }
 
-/// The serde derives of a type: `Serialize` when it is sent, `Deserialize` when it is received.
+/// The serde derives of a type: `Serialize` when it is sent, `Deserialize` when it is received;
+/// by absolute path, so that a type of the spec named `Serialize` stands in for neither.
 fn serde_derives(directions: Directions) -> TokenStream {
     match (directions.sent, directions.received) {
-        (true, false) => quote!(Serialize),
-        (false, true) => quote!(Deserialize),
-        _ => quote!(Serialize, Deserialize),
+        (true, false) => quote!(::serde::Serialize),
+        (false, true) => quote!(::serde::Deserialize),
+        _ => quote!(::serde::Serialize, ::serde::Deserialize),
     }
 }
 
@@ -153,7 +159,7 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
     let doc = spec_docs(&field.docs);
     let mut ty = type_tokens(&field.ty, true);
     if field.boxed {
-        ty = quote!(Box<#ty>);
+        ty = boxed(ty);
     }
     let mut serde_args = Vec::new();
     if field.name != field.wire_name {
@@ -165,14 +171,16 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
             serde_args.push(quote!(default));
         }
         if directions.sent {
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(
+                skip_serializing_if = "::core::option::Option::is_none"
+            ));
         }
-        quote!(Option<#ty>)
+        option(ty)
     } else if field.nullable {
         if directions.received {
             serde_args.push(quote!(default));
         }
-        quote!(Option<#ty>)
+        option(ty)
     } else {
         ty
     };
@@ -198,7 +206,7 @@ fn constructor(
     let args = required.iter().map(|f| {
         let name = ident(&f.name);
         let ty = match &f.ty {
-            TypeRef::String => quote!(impl Into<String>),
+            TypeRef::String => into_string(),
             ty => type_tokens(ty, true),
         };
         quote!(#name: #ty)
@@ -206,16 +214,20 @@ fn constructor(
     let inits = fields.iter().map(|f| {
         let name = ident(&f.name);
         if f.is_optional() {
-            quote!(#name: None,)
+            let none = none();
+            quote!(#name: #none,)
         } else {
             match (&f.ty, f.boxed) {
-                (TypeRef::String, _) => quote!(#name: #name.into(),),
-                (_, true) => quote!(#name: Box::new(#name),),
+                (TypeRef::String, _) => {
+                    let value = into(quote!(#name));
+                    quote!(#name: #value,)
+                }
+                (_, true) => quote!(#name: ::std::boxed::Box::new(#name),),
                 _ => quote!(#name,),
             }
         }
     });
-    let additional = additional.map(|name| quote!(#name: Default::default(),));
+    let additional = additional.map(|name| quote!(#name: ::core::default::Default::default(),));
     let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
     let doc = own_docs(&[format!(
         "A `{type_name}` with its required fields ({}) and no optional ones.",

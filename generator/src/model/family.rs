@@ -33,6 +33,19 @@ pub const RESERVED_NAMES: &[&str] = &[
     "retry",
     "signing",
     "upload",
+    "activity",
+    "budget",
+    "failure",
+    "limits",
+    "sanitize",
+    // Crates the client's code names (a module of the same name at the root would make its paths
+    // there ambiguous).
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "reqwest",
 ];
 
 /// One API family: a spec file with operations.
@@ -215,4 +228,41 @@ fn request_types(op: &Operation) -> Vec<&TypeRef> {
         Some(Body::Binary { .. }) | None => {}
     }
     types
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every module and item in snake case at the root of the client (`src/lib.rs`) is a name no
+    /// family takes: a family of that name would be a second module of the name there.
+    #[test]
+    fn the_roots_names_are_reserved() {
+        let lib = include_str!("../../../src/lib.rs");
+        let mut names = Vec::new();
+        for line in lib.lines().map(str::trim) {
+            let line = line.strip_prefix("pub ").unwrap_or(line);
+            if let Some(module) = line.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+                names.push(module.to_owned());
+            } else if let Some(items) = line.strip_prefix("use ") {
+                let items = items.trim_end_matches(';');
+                let items = match items.split_once('{') {
+                    Some((_, list)) => list.trim_end_matches('}').to_owned(),
+                    None => items.rsplit("::").next().unwrap_or("").to_owned(),
+                };
+                names.extend(
+                    items
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase()))
+                        .map(str::to_owned),
+                );
+            }
+        }
+        assert!(names.len() > 10, "no module found in src/lib.rs: {names:?}");
+        for name in names {
+            assert!(
+                super::RESERVED_NAMES.contains(&name.as_str()),
+                "`{name}` is at the root of the client but not in RESERVED_NAMES"
+            );
+        }
+    }
 }

@@ -28,9 +28,40 @@ use crate::spec::{Spec, SpecFile};
 use openapiv3::ReferenceOr;
 use std::collections::HashMap;
 
-/// Names the generated `types` module uses unqualified (prelude types and serde's derives): a
-/// schema of such a name is numbered instead (`Option2`) so that it does not shadow them.
+/// Names a schema does not take as they are: every item of the standard prelude (of every
+/// edition) and serde's derives. Generated code names std and serde items by absolute path, so a
+/// type of such a name would shadow nothing there; but a program that imports `types::*` would
+/// find its `Option` or `String` replaced. A schema of such a name is numbered instead (`Option2`).
 const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
     "Option",
     "Some",
     "None",
@@ -38,19 +69,20 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Ok",
     "Err",
     "String",
+    "ToString",
     "Vec",
-    "Box",
-    "Default",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+    "Debug",
+    "Hash",
     "Serialize",
     "Deserialize",
-    "Clone",
-    "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "PartialOrd",
-    "Ord",
-    "Self",
+    // A struct with required fields has a constructor `new`, which clippy does not want on a
+    // type named `New`.
+    "New",
 ];
 
 /// Builds the model of a merged spec, reporting every fault at once.

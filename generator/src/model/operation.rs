@@ -26,8 +26,10 @@ impl OperationNames {
     /// The method of `operation_id` on the handle of `scope`.
     fn method(&mut self, scope: Scope, operation_id: &str) -> String {
         let names = self.methods.entry(scope).or_insert_with(|| {
-            // The handles' own methods, and the common trait methods they answer to.
+            // The handles' own methods (public and crate-private), the common trait methods
+            // they answer to, and `new`, which clippy expects to return `Self`.
             Namespace::with_reserved(&[
+                "new",
                 "client",
                 "project",
                 "workspace",
@@ -36,6 +38,9 @@ impl OperationNames {
                 "builder",
                 "endpoint",
                 "execute",
+                "http",
+                "credentials",
+                "settings",
                 "clone",
                 "fmt",
             ])
@@ -43,6 +48,29 @@ impl OperationNames {
         names.claim_snake(operation_id)
     }
 }
+
+/// Names a builder's fields and setters do not take: its own fields and methods, and the
+/// methods of the binary operators, which clippy takes a setter (`fn add(self, x) -> Self`) to
+/// be meant as.
+const BUILDER_NAMES: &[&str] = &[
+    "base",
+    "call",
+    "scope",
+    "options",
+    "send",
+    "timeout",
+    "into_future",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
 
 /// A parameter as resolved, with the place it is written at.
 type Placed = (Parameter, Vec<String>);
@@ -115,8 +143,7 @@ impl Builder<'_> {
         let declared = self.check_path_template(place, &resolved);
         let scope = Scope::of_path_parameters(&declared);
         let type_name = names.type_prefixes.claim_pascal(&operation_id);
-        let mut arg_names =
-            Namespace::with_reserved(&["scope", "options", "send", "timeout", "into_future"]);
+        let mut arg_names = Namespace::with_reserved(BUILDER_NAMES);
         let parameters = resolved
             .iter()
             .filter_map(|parameter| {

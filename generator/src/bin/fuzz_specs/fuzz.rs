@@ -207,8 +207,357 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
     }
 }
 
+/// Every word a name in generated code could collide with, as a spec might write it: Rust's
+/// keywords (strict, reserved and weak, of every edition), the items of the standard prelude (of
+/// every edition), the std, core and serde names generated code uses, the names of the client's
+/// runtime and call machinery and of the methods and fields of its handles and builders, and
+/// spellings that become the same identifier once converted (`type`, `Type`, `type_`). The fuzzer
+/// writes them in place of keys and values; [`rust_names_spec`] names one of each thing with each.
+pub const RUST_NAMES: &[&str] = &[
+    // Keywords.
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "Self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "abstract",
+    "become",
+    "box",
+    "do",
+    "final",
+    "macro",
+    "override",
+    "priv",
+    "try",
+    "typeof",
+    "unsized",
+    "virtual",
+    "yield",
+    "union",
+    "macro_rules",
+    "raw",
+    "safe",
+    "_",
+    // The prelude.
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "drop",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "ToString",
+    "Vec",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+    "Debug",
+    "Hash",
+    "vec",
+    "format",
+    "panic",
+    "assert",
+    // std, core and serde.
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "Value",
+    "Map",
+    "Number",
+    "BTreeMap",
+    "HashMap",
+    "Formatter",
+    "Display",
+    "Hasher",
+    "Pin",
+    "Ordering",
+    "fmt",
+    "str",
+    "bool",
+    "char",
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "u8",
+    "usize",
+    // The runtime, the call machinery, and the names of handles and builders.
+    "Client",
+    "ClientBuilder",
+    "ProjectClient",
+    "WorkspaceClient",
+    "REGIONS",
+    "CallOptions",
+    "Credentials",
+    "Secret",
+    "env",
+    "ApiError",
+    "Error",
+    "ByteStream",
+    "Response",
+    "RetryPolicy",
+    "UploadFile",
+    "ApiRequest",
+    "Method",
+    "BoxFuture",
+    "ParamValue",
+    "string_enum",
+    "call",
+    "types",
+    "operations",
+    "retry",
+    "Other",
+    "Request",
+    "new",
+    "send",
+    "options",
+    "scope",
+    "timeout",
+    "into_future",
+    "as_str",
+    "client",
+    "project",
+    "workspace",
+    "project_id",
+    "workspace_id",
+    "builder",
+    "endpoint",
+    "execute",
+    "clone",
+    "body",
+    "additional_properties",
+    // The call machinery since requests became named futures: what generated code names
+    // (`Call`, `Base`, `Read`, `operation!`, the families' `errors` and the `shared` module),
+    // the fields and methods of builders and handles it adds (`base`, `call`, `http`, ...), the
+    // locals of a builder's `call`, and the runtime's newer items and modules.
+    "Call",
+    "Base",
+    "Read",
+    "Answer",
+    "RawResponse",
+    "Settings",
+    "BodyLimits",
+    "Limit",
+    "Rejection",
+    "Infallible",
+    "operation",
+    "errors",
+    "shared",
+    "base",
+    "http",
+    "credentials",
+    "settings",
+    "answer",
+    "request",
+    "status",
+    "u16",
+    "sanitize",
+    "limits",
+    // Methods clippy expects to be a trait's when their signature fits (`add(self, x)`), to
+    // return `Self` (`new`), or not to be named like their type (`New::new`).
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "neg",
+    "not",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "next",
+    "from_str",
+    "default",
+    "deref",
+    "deref_mut",
+    "hash",
+    "eq",
+    "cmp",
+    "partial_cmp",
+    "borrow",
+    "borrow_mut",
+    "index",
+    "index_mut",
+    "as_ref",
+    "as_mut",
+    "into_iter",
+    "from_iter",
+    "to_owned",
+    "to_string",
+    "is_empty",
+    "len",
+    "iter",
+    "New",
+    // The same identifier once converted.
+    "Type",
+    "type_",
+    "self_",
+    "Self_",
+    "option",
+    "string",
+    "into",
+    "from",
+    "error",
+    "client_",
+    "SELF",
+    "r_type",
+    "Self2",
+    "type_2",
+];
+
+/// A spec whose schemas, properties, enum values, query parameters and operations are named
+/// with every word of [`RUST_NAMES`]: `tests/fixtures/specs/rust_names.yaml`, which CI builds
+/// with clippy and rustdoc denying warnings (`scripts/build-fixtures.sh`), and `tests/fuzz.rs`
+/// keeps equal to this.
+///
+/// Each word names a schema (an object with a required text property of the same name, or a
+/// string enum with the word as a value, in turn), a property of `Names` (of that schema's
+/// type), a value of the enum `Words`, a query parameter of one operation, and an operation
+/// answering with that schema, on the workspace handle or the client in turn.
+#[allow(dead_code)] // the fuzz test's: the long run seeds from the fixture file instead
+pub fn rust_names_spec() -> String {
+    let mut out = String::from(
+        "# Made by `rust_names_spec` in generator/src/bin/fuzz_specs/fuzz.rs from its RUST_NAMES;\n\
+         # `UPDATE_RUST_NAMES=1 cargo test -p generator --test fuzz` writes it again.\n\
+         openapi: 3.0.3\n\
+         info:\n  title: Names that are Rust keywords, prelude items, std and serde names, and runtime names\n  version: '1'\n\
+         paths:\n  /v1/{project_id}/workspaces/{workspace_id}/names:\n    post:\n      operationId: NameEverything\n      parameters:\n\
+         \x20       - {name: project_id, in: path, required: true, schema: {type: string}}\n\
+         \x20       - {name: workspace_id, in: path, required: true, schema: {type: string}}\n",
+    );
+    for name in RUST_NAMES {
+        out.push_str(&format!(
+            "        - {{name: '{name}', in: query, schema: {{type: string}}}}\n"
+        ));
+    }
+    out.push_str(
+        "      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Names'}\n\
+         \x20     responses:\n        '200':\n          description: The words.\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Words'}\n\
+         \x20       '400':\n          description: An error.\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Error'}\n",
+    );
+    for (i, name) in RUST_NAMES.iter().enumerate() {
+        let path = if i % 2 == 0 {
+            format!("/v1/{{project_id}}/workspaces/{{workspace_id}}/names/n{i}")
+        } else {
+            format!("/v1/names/n{i}")
+        };
+        out.push_str(&format!(
+            "  {path}:\n    get:\n      operationId: '{name}'\n"
+        ));
+        if i % 2 == 0 {
+            out.push_str(
+                "      parameters:\n\
+                 \x20       - {name: project_id, in: path, required: true, schema: {type: string}}\n\
+                 \x20       - {name: workspace_id, in: path, required: true, schema: {type: string}}\n",
+            );
+        }
+        out.push_str(&format!(
+            "      responses:\n        '200':\n          description: The `{name}` schema.\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{name}'}}\n"
+        ));
+    }
+    out.push_str("components:\n  schemas:\n");
+    for (i, name) in RUST_NAMES.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&format!(
+                "    '{name}':\n      type: object\n      required: ['{name}']\n      properties:\n        '{name}': {{type: string}}\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "    '{name}':\n      type: string\n      enum: ['{name}', other]\n"
+            ));
+        }
+    }
+    out.push_str("    Names:\n      type: object\n      properties:\n");
+    for name in RUST_NAMES {
+        out.push_str(&format!(
+            "        '{name}': {{$ref: '#/components/schemas/{name}'}}\n"
+        ));
+    }
+    out.push_str("    Words:\n      type: string\n      enum:\n");
+    for name in RUST_NAMES {
+        out.push_str(&format!("        - '{name}'\n"));
+    }
+    out
+}
+
 /// Checks generated code for what would not compile although it parses: two items, fields,
-/// variants, methods or arguments of the same name.
+/// variants, methods or arguments of the same name; and for names rustc warns about (types and
+/// variants not in upper camel case, fields, functions and arguments not in snake case, such as
+/// `Self_2` or `type__2`).
 #[cfg(test)]
 fn check_output(text: &str) -> Result<(), String> {
     check_files(&[("crate".to_owned(), text)])
@@ -255,6 +604,41 @@ fn unique<'a>(names: impl Iterator<Item = &'a String>, what: &str) -> Result<(),
     Ok(())
 }
 
+/// rustc's `non_camel_case_types` rule: no `__`, and no `_` beside a letter that has a case
+/// (leading and trailing underscores aside).
+fn is_upper_camel(name: &str) -> bool {
+    let name = name.trim_matches('_');
+    let chars: Vec<char> = name.chars().collect();
+    let cased = |c: char| c.is_uppercase() || c.is_lowercase();
+    !chars.first().is_some_and(|c| c.is_lowercase())
+        && !name.contains("__")
+        && !chars
+            .windows(2)
+            .any(|w| (cased(w[0]) && w[1] == '_') || (cased(w[1]) && w[0] == '_'))
+}
+
+/// rustc's `non_snake_case` rule: no upper-case letter and no `__` (leading and trailing
+/// underscores aside); a raw identifier is judged without its `r#`.
+fn is_snake(name: &str) -> bool {
+    let name = name.trim_start_matches("r#").trim_matches('_');
+    !name.contains("__") && !name.chars().any(char::is_uppercase)
+}
+
+fn named(name: String, camel: bool, what: &str) -> Result<String, String> {
+    let good = if camel {
+        is_upper_camel(&name)
+    } else {
+        is_snake(&name)
+    };
+    if good {
+        Ok(name)
+    } else {
+        Err(format!(
+            "generated code has {what} `{name}`, a name rustc warns about"
+        ))
+    }
+}
+
 fn check_items(
     items: &[syn::Item],
     module: &str,
@@ -264,24 +648,28 @@ fn check_items(
     for item in items {
         match item {
             syn::Item::Struct(s) => {
-                names.push(s.ident.to_string());
+                names.push(named(s.ident.to_string(), true, "a struct")?);
                 let fields: Vec<String> = s
                     .fields
                     .iter()
                     .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
-                    .collect();
+                    .map(|f| named(f, false, "a field"))
+                    .collect::<Result<_, _>>()?;
                 unique(fields.iter(), &format!("fields of `{}`", s.ident))?;
             }
             syn::Item::Enum(e) => {
-                names.push(e.ident.to_string());
-                let variants: Vec<String> =
-                    e.variants.iter().map(|v| v.ident.to_string()).collect();
+                names.push(named(e.ident.to_string(), true, "an enum")?);
+                let variants: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| named(v.ident.to_string(), true, "a variant"))
+                    .collect::<Result<_, _>>()?;
                 unique(variants.iter(), &format!("variants of `{}`", e.ident))?;
             }
-            syn::Item::Type(t) => names.push(t.ident.to_string()),
-            syn::Item::Fn(f) => names.push(f.sig.ident.to_string()),
+            syn::Item::Type(t) => names.push(named(t.ident.to_string(), true, "a type alias")?),
+            syn::Item::Fn(f) => names.push(named(f.sig.ident.to_string(), false, "a function")?),
             syn::Item::Mod(m) => {
-                names.push(m.ident.to_string());
+                names.push(named(m.ident.to_string(), false, "a module")?);
                 if let Some((_, items)) = &m.content {
                     check_items(items, &format!("{module}::{}", m.ident), methods)?;
                 }
@@ -304,22 +692,25 @@ fn check_items(
                 };
                 for item in &i.items {
                     if let syn::ImplItem::Fn(f) = item {
-                        methods
-                            .entry(key.clone())
-                            .or_default()
-                            .push(f.sig.ident.to_string());
+                        methods.entry(key.clone()).or_default().push(named(
+                            f.sig.ident.to_string(),
+                            false,
+                            "a method",
+                        )?);
                         let args: Vec<String> = f
                             .sig
                             .inputs
                             .iter()
                             .filter_map(|a| match a {
                                 syn::FnArg::Typed(t) => match &*t.pat {
-                                    syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                                    syn::Pat::Ident(i) => {
+                                        Some(named(i.ident.to_string(), false, "an argument"))
+                                    }
                                     _ => None,
                                 },
                                 syn::FnArg::Receiver(_) => None,
                             })
-                            .collect();
+                            .collect::<Result<_, _>>()?;
                         unique(args.iter(), &format!("arguments of `{}`", f.sig.ident))?;
                     }
                 }
@@ -488,7 +879,12 @@ pub fn mutate_text(rng: &mut Rng, text: &str, others: &[Source]) -> Vec<u8> {
             let i = rng.below(n);
             if let Some(colon) = lines[i].find(": ") {
                 let key = lines[i][..colon + 2].to_owned();
-                lines[i] = format!("{key}{}", rng.pick(SCALARS));
+                let value = if rng.chance(25) {
+                    format!("'{}'", rng.pick(RUST_NAMES))
+                } else {
+                    (*rng.pick(SCALARS)).to_owned()
+                };
+                lines[i] = format!("{key}{value}");
             } else if let Some(dash) = lines[i].find("- ") {
                 let head = lines[i][..dash + 2].to_owned();
                 lines[i] = format!("{head}{}", rng.pick(SCALARS));
@@ -507,7 +903,12 @@ pub fn mutate_text(rng: &mut Rng, text: &str, others: &[Source]) -> Vec<u8> {
                     } else {
                         ""
                     };
-                    lines[i] = format!("{}{dash}{}{rest}", " ".repeat(indent), rng.pick(KEYS));
+                    let key = if rng.chance(25) {
+                        format!("'{}'", rng.pick(RUST_NAMES))
+                    } else {
+                        (*rng.pick(KEYS)).to_owned()
+                    };
+                    lines[i] = format!("{}{dash}{key}{rest}", " ".repeat(indent));
                 }
             }
         }
