@@ -12,7 +12,9 @@
 //! - [`Error`], and [`Diagnostics`] (each a [`Diagnostic`] with its [`Location`] and [`Note`]s):
 //!   every fault of the spec, placed and with how to mend it;
 //! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
-//!   (`generator import-doc`).
+//!   (`generator import-doc`);
+//! - [`limits`]: the bounds on what a spec may be (file and total size, operations, items of
+//!   the client, nesting), each refused at once with a message naming it.
 //!
 //! # Pipeline
 //!
@@ -24,7 +26,8 @@
 //! loaded spec and its places), `place` (which part of a key a fault points at), `reference` (the
 //! kinds of components, `$ref`s and their faults), `text` (short values, described values, edit
 //! distance), `names` (Rust identifiers), `diagnostic` (faults and how they are shown), `yaml`
-//! (where each key is written) and `doc_text` (spec text made safe for rustdoc).
+//! (where each key is written, and how deep a text nests, from its bytes), `limits` and
+//! `doc_text` (spec text made safe for rustdoc).
 //!
 //! Faults in the spec are reported all at once, each at its line and column with an excerpt of
 //! the source and how to mend it; on any fault nothing is written.

@@ -8,6 +8,7 @@ use crate::reference::Catalog;
 use crate::yaml::{Span, Tree};
 use openapiv3::OpenAPI;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One spec file as read from disk.
 #[derive(Debug)]
@@ -20,7 +21,14 @@ pub struct SpecFile {
     /// Where each line starts in `text` (byte offsets), so that finding a line's text for an
     /// excerpt takes no longer in a long file than in a short one.
     line_starts: Vec<usize>,
+    /// Places looked for in the text itself so far (see [`SpecFile::locate_at`]).
+    /// Atomic: files are checked on all cores, each shared by the threads that read it.
+    text_searches: AtomicUsize,
 }
+
+/// Most places looked for by reading the text (each reads up to the whole file); the rest of a
+/// file's faults are placed at its start, so that a long file of many faults stays linear.
+const MAX_TEXT_SEARCHES: usize = 1_000;
 
 /// Characters of a line kept on each side of a fault's column for its excerpt (more than the
 /// excerpt shows, which is cut again when printed).
@@ -46,6 +54,7 @@ impl SpecFile {
             text,
             tree: None,
             line_starts,
+            text_searches: AtomicUsize::new(0),
         }
     }
 
@@ -66,6 +75,9 @@ impl SpecFile {
         let Some(tree) = &self.tree else {
             // serde_yaml read the file, the position-keeping reader did not (the two disagree on
             // a few lenient constructs): look for the keys in the text instead.
+            if self.text_searches.fetch_add(1, Ordering::Relaxed) >= MAX_TEXT_SEARCHES {
+                return Some(self.start());
+            }
             return Some(search_key(&self.text, keys).map_or_else(
                 || self.start(),
                 |(line, column, width)| {
