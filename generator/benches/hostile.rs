@@ -152,6 +152,30 @@ fn cases() -> Vec<Case> {
             expect: Accepted,
         },
         Case {
+            name: "families-2000",
+            what: "2,000 API families of one operation each",
+            write: families_2000,
+            expect: Accepted,
+        },
+        Case {
+            name: "families-sharing",
+            what: "1,000 API families sharing a chain of 10,000 types",
+            write: families_sharing,
+            expect: Accepted,
+        },
+        Case {
+            name: "gates-over-limit",
+            what: "8 API families sharing a chain of 10,000 types (their gates count)",
+            write: gates_over,
+            expect: Refused("over the limit of 50,000 for one client"),
+        },
+        Case {
+            name: "files-20000",
+            what: "20,001 spec files, 20,000 of one schema each",
+            write: many_files,
+            expect: Accepted,
+        },
+        Case {
             name: "dangling-refs-4mib",
             what: "references to nothing, as many as 4 MiB hold",
             write: dangling_refs,
@@ -449,6 +473,61 @@ fn type_chains(dir: &Path) -> std::io::Result<()> {
     }
     text.push_str(&format!("    A{n}: {{type: string}}\n"));
     write(dir, "x.yaml", &text)
+}
+
+/// `families` spec files of one operation each answering with `S0` of `common.yaml`, a chain of
+/// `chain` structs each holding the next.
+fn families_sharing_a_chain(dir: &Path, families: usize, chain: usize) -> std::io::Result<()> {
+    for f in 0..families {
+        write(
+            dir,
+            &format!("f{f:04}.yaml"),
+            &format!("{HEAD}paths:\n  /v1/f{f}:\n    get:\n      operationId: Op{f}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'common.yaml#/components/schemas/S0'}}\n"),
+        )?;
+    }
+    let mut text = schemas_head();
+    for i in 0..chain {
+        text.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        v: {{type: string}}\n"
+        ));
+        if i + 1 < chain {
+            text.push_str(&format!(
+                "        next: {{$ref: '#/components/schemas/S{}'}}\n",
+                i + 1
+            ));
+        }
+    }
+    write(dir, "common.yaml", &text)
+}
+
+fn families_sharing(dir: &Path) -> std::io::Result<()> {
+    families_sharing_a_chain(dir, 1_000, 10_000)
+}
+
+fn gates_over(dir: &Path) -> std::io::Result<()> {
+    families_sharing_a_chain(dir, 8, 10_000)
+}
+
+fn families_2000(dir: &Path) -> std::io::Result<()> {
+    for f in 0..2_000 {
+        write(
+            dir,
+            &format!("f{f:04}.yaml"),
+            &format!("{HEAD}paths:\n  /v1/f{f}:\n    post:\n      operationId: Op{f}\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                name: {{type: string}}\n      responses:\n        '204':\n          description: ok\n"),
+        )?;
+    }
+    Ok(())
+}
+
+fn many_files(dir: &Path) -> std::io::Result<()> {
+    for i in 0..20_000 {
+        write(
+            dir,
+            &format!("s{i:05}.yaml"),
+            &format!("{}    S{i}: {{type: string}}\n", schemas_head()),
+        )?;
+    }
+    write(dir, "ops.yaml", &operations(0, 1))
 }
 
 fn dangling_refs(dir: &Path) -> std::io::Result<()> {

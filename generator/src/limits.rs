@@ -19,11 +19,21 @@ pub const MAX_TOTAL_BYTES: u64 = 8 * 1024 * 1024;
 pub const MAX_OPERATIONS: usize = 2_000;
 
 /// Most items of the client a spec makes: types, struct fields, enum variants, operations, their
-/// parameters, form fields and answers. Emitting and formatting take time and memory with
+/// parameters, form fields and answers, and the features named in the gates of shared types (a
+/// type several API families use is compiled when any of them is, and names each in its
+/// `#[cfg(any(...))]`; past [`MAX_GATED_FAMILIES`] families, the type shares one
+/// gate with the others so widely used). Emitting and formatting take time and memory with
 /// each (a few kilobytes of Rust an item), so the model is refused before anything is emitted.
 /// A few bytes of YAML can make an item (`S1: {type: string, enum: [a]}` makes two), so the
 /// size limits alone would let a spec make a client of 40 MB.
 pub const MAX_ITEMS: usize = 50_000;
+
+/// Most API families a shared type's own feature gate names. A type that more families reach is
+/// wide: it is compiled, with the other wide types, when any family that reaches one of them
+/// is, behind one gate for all of them. This is no limit on the spec but on how the client is
+/// written: without it the gates would grow with families times types (1,000 families sharing
+/// a chain of 10,000 types made 600 MB of `cfg` attributes in 290 s).
+pub const MAX_GATED_FAMILIES: usize = 8;
 
 /// Deepest nesting of mappings and lists a spec may have. Real specs stay far below; the bound
 /// keeps every recursive reader (serde, the checks, the model) far from the end of its stack.

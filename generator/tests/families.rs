@@ -167,3 +167,94 @@ fn regenerating_formats_only_what_changed_and_repairs_hand_edits() {
     );
     assert_eq!(std::fs::read_to_string(&incidents).unwrap(), fresh);
 }
+
+/// The spec files of `families` families, `family_00.yaml`, ..., each with one operation whose
+/// answer is `answer` (a schema of `common.yaml`), and `common.yaml` with `schemas`.
+fn many_families(dir: &Path, families: usize, answer: &str, schemas: &str) {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    for f in 0..families {
+        let text = format!(
+            "{head}paths:\n  /v1/f{f}:\n    get:\n      operationId: Op{f}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'common.yaml#/components/schemas/{answer}'}}\n"
+        );
+        std::fs::write(dir.join(format!("family_{f:02}.yaml")), text).unwrap();
+    }
+    let common = format!("{head}paths: {{}}\ncomponents:\n  schemas:\n{schemas}");
+    std::fs::write(dir.join("common.yaml"), common).unwrap();
+}
+
+/// A type no operation reaches is compiled with every family, and so is what it names, although
+/// only one family reaches that: `Unused` in `shared.rs` names `Detail`, which must be there too
+/// (not in the family's file, where `shared.rs` cannot see it).
+#[test]
+fn what_an_unreached_type_names_is_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    std::fs::write(
+        dir.path().join("things.yaml"),
+        format!("{head}paths:\n  /v1/things:\n    get:\n      operationId: ListThings\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Detail'}}\ncomponents:\n  schemas:\n    Detail:\n      type: object\n      properties:\n        name: {{type: string}}\n    Unused:\n      type: object\n      properties:\n        detail: {{$ref: '#/components/schemas/Detail'}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("others.yaml"),
+        format!("{head}paths:\n  /v1/others:\n    get:\n      operationId: ListOthers\n      responses:\n        '204':\n          description: ok\n"),
+    )
+    .unwrap();
+    let files = Config::new().spec_dir(dir.path()).render().unwrap();
+    let text = |name: &str| &files.iter().find(|f| f.name == name).unwrap().contents;
+    let shared = text("shared.rs");
+    assert!(shared.contains("pub struct Detail "), "{shared}");
+    assert!(shared.contains("pub struct Unused "), "{shared}");
+    assert!(!text("things.rs").contains("pub struct Detail "));
+}
+
+/// A type more families reach than a gate names one by one (`limits::MAX_GATED_FAMILIES`) is
+/// wide: it and all it names are in one module of `shared.rs`, behind one gate naming every
+/// family that reaches them; a type fewer families reach keeps its own gate.
+#[test]
+fn types_many_families_share_are_gated_once() {
+    let many = generator::limits::MAX_GATED_FAMILIES + 1;
+    let dir = tempfile::tempdir().unwrap();
+    many_families(
+        dir.path(),
+        many,
+        "Page",
+        "    Page:\n      type: object\n      properties:\n        item: {$ref: '#/components/schemas/Item'}\n    Item:\n      type: object\n      properties:\n        name: {type: string}\n",
+    );
+    // Two of the families also reach `Pair`.
+    for f in 0..2 {
+        let path = dir.path().join(format!("family_{f:02}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let extra = format!("  /v1/f{f}/pair:\n    get:\n      operationId: Pair{f}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'common.yaml#/components/schemas/Pair'}}\n");
+        std::fs::write(&path, text + &extra).unwrap();
+    }
+    let common = dir.path().join("common.yaml");
+    let text = std::fs::read_to_string(&common).unwrap();
+    std::fs::write(
+        &common,
+        text + "    Pair:\n      type: object\n      properties:\n        item: {$ref: '#/components/schemas/Item'}\n",
+    )
+    .unwrap();
+    let files = Config::new().spec_dir(dir.path()).render().unwrap();
+    let shared = &files
+        .iter()
+        .find(|f| f.name == "shared.rs")
+        .unwrap()
+        .contents;
+    let (gated, rest) = shared.split_once("mod wide {").expect("a wide module");
+    let (wide, after) = rest.split_once("\n}\n").expect("the module's end");
+    assert!(gated.contains("pub struct Pair "), "{shared}");
+    assert!(gated.contains("#[cfg(any(feature = \"family_00\", feature = \"family_01\"))]"));
+    assert!(wide.contains("pub struct Page "), "{shared}");
+    // Named by a wide type, so wide although `Pair` names it too.
+    assert!(wide.contains("pub struct Item "), "{shared}");
+    assert!(!wide.contains("#[cfg("), "{shared}");
+    // Each family named twice in the module's gates (`cfg` and `doc(cfg)`) and once in the
+    // re-export's; `family_00` and `family_01` also in `Pair`'s two.
+    for f in 0..many {
+        let named = shared
+            .matches(&format!("feature = \"family_{f:02}\""))
+            .count();
+        assert_eq!(named, if f < 2 { 5 } else { 3 }, "family_{f:02}:\n{shared}");
+    }
+    assert!(after.contains("pub use self::wide::*;"), "{shared}");
+}

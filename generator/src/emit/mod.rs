@@ -149,10 +149,7 @@ impl Unit {
     pub fn weight(self, api: &Api) -> usize {
         match self {
             Unit::Root => api.families.len(),
-            Unit::Family(i) => {
-                api.operations.iter().filter(|op| op.family == i).count()
-                    + api.types.iter().filter(|t| t.families == [i]).count()
-            }
+            Unit::Family(i) => api.families[i].operations.len() + api.families[i].own_types.len(),
             Unit::Shared => api.types.iter().filter(|t| is_shared(t)).count(),
         }
     }
@@ -167,9 +164,10 @@ impl Unit {
     }
 }
 
-/// Whether a type is shared by several families (with no families at all, every type is).
+/// Whether a type is shared by several families (with no families at all, every type is; a
+/// wide type always is).
 fn is_shared(def: &TypeDef) -> bool {
-    def.families.len() != 1
+    def.wide || def.families.len() != 1
 }
 
 /// The features of families, as a `cfg` predicate: `feature = "a"` or `any(feature = "a", ...)`.
@@ -209,11 +207,11 @@ fn root(api: &Api) -> TokenStream {
     let mut type_exports = TokenStream::new();
     let mut operation_exports = TokenStream::new();
     let mut modules = TokenStream::new();
-    for (i, family) in api.families.iter().enumerate() {
+    for family in &api.families {
         let module = ident(&family.module);
         let feature = family.feature.as_str();
         let cfg = quote!(#[cfg(feature = #feature)]);
-        let own_types = api.types.iter().any(|t| t.families == [i]);
+        let own_types = !family.own_types.is_empty();
         if own_types {
             type_exports.extend(quote!(#cfg pub use crate::#module::types::*;));
         }
@@ -251,6 +249,7 @@ fn root(api: &Api) -> TokenStream {
         .iter()
         .filter(|t| is_shared(t))
         .flat_map(|t| t.families.iter().copied())
+        .chain(api.wide_families.iter().copied())
         .collect();
     shared_families.sort_unstable();
     shared_families.dedup();
@@ -290,19 +289,16 @@ fn root(api: &Api) -> TokenStream {
 /// A family's file: its own types (those no other family reaches) and its operations.
 fn family(api: &Api, index: usize) -> TokenStream {
     let family = &api.families[index];
-    let own: Vec<&TypeDef> = api.types.iter().filter(|t| t.families == [index]).collect();
+    let own: Vec<&TypeDef> = family.own_types.iter().map(|&i| &api.types[i]).collect();
     let types = (!own.is_empty()).then(|| {
-        // The shared types the family's own types name, imported by name.
-        let shared_names: std::collections::HashSet<&str> = api
-            .types
-            .iter()
-            .filter(|t| is_shared(t))
-            .map(|t| t.name.as_str())
-            .collect();
+        // The shared types the family's own types name, imported by name: what they name is the
+        // family's own or shared (a type that several families reach names only such types).
+        let own_names: std::collections::HashSet<&str> =
+            own.iter().map(|t| t.name.as_str()).collect();
         let shared: std::collections::BTreeSet<&str> = own
             .iter()
             .flat_map(|t| t.named())
-            .filter(|name| shared_names.contains(name))
+            .filter(|name| !own_names.contains(name))
             .collect();
         let shared = (!shared.is_empty()).then(|| {
             let names = shared.iter().map(|n| ident(n));
@@ -323,7 +319,7 @@ fn family(api: &Api, index: usize) -> TokenStream {
     });
     let mut errors = answer::ErrorEnums::new();
     let operations = operation::operation_items(
-        api.operations.iter().filter(|op| op.family == index),
+        family.operations.iter().map(|&i| &api.operations[i]),
         &family.feature,
         &mut errors,
     );
@@ -346,16 +342,44 @@ fn family(api: &Api, index: usize) -> TokenStream {
     }
 }
 
-/// The shared file: the types several families reach, each behind their features.
+/// The shared file: the types several families reach, each behind their features; the wide
+/// types (those more than [`crate::limits::MAX_GATED_FAMILIES`] families reach, and what they
+/// name) in a module of their own behind the features of all the families that reach them.
 fn shared(api: &Api) -> TokenStream {
     let items = types::type_items(
         api.types
             .iter()
-            .filter(|t| is_shared(t))
+            .filter(|t| is_shared(t) && !t.wide)
             .map(|t| (t, Gate::of(api, &t.families))),
     );
+    let wide = api.types.iter().any(|t| t.wide).then(|| {
+        let Gate { cfg, doc_cfg } = Gate::of(api, &api.wide_families);
+        let wide_items = types::type_items(
+            api.types
+                .iter()
+                .filter(|t| t.wide)
+                .map(|t| (t, Gate::default())),
+        );
+        let doc = own_docs(&[format!(
+            "Types more than {} API families use (with all they name), compiled together when any \
+             family that uses one is.",
+            crate::limits::MAX_GATED_FAMILIES
+        )]);
+        quote! {
+            #doc
+            #cfg
+            #doc_cfg
+            mod wide {
+                #wide_items
+            }
+
+            #cfg
+            pub use self::wide::*;
+        }
+    });
     quote! {
         #items
+        #wide
     }
 }
 

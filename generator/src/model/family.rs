@@ -7,8 +7,9 @@
 
 use super::{Api, Body, Directions, Operation, ResponseBody, TypeRef};
 use crate::diagnostic::Diagnostic;
+use crate::limits::MAX_GATED_FAMILIES;
 use crate::spec::Spec;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Names a family may not take: cargo features of the client that are not families, and the
 /// modules and items at the root of the client crate (the runtime's and the generated ones).
@@ -57,6 +58,10 @@ pub struct Family {
     pub module: String,
     /// The spec file, as named in messages (`spec/alerts.yaml`).
     pub source: String,
+    /// Its operations (indices into [`Api::operations`], in order).
+    pub operations: Vec<usize>,
+    /// The types only it reaches, emitted in its file (indices into [`Api::types`], in order).
+    pub own_types: Vec<usize>,
 }
 
 /// The families of the operations (one per spec file that has operations, in file order), and
@@ -67,15 +72,18 @@ pub(super) fn families(
 ) -> (Vec<Family>, Vec<Diagnostic>) {
     let mut families: Vec<Family> = Vec::new();
     let mut faults = Vec::new();
+    let with_operations: HashSet<&str> = operations.iter().map(|op| op.source.as_str()).collect();
+    let mut taken: HashMap<String, usize> = HashMap::new();
     for file in &spec.files {
-        if !operations.iter().any(|op| op.source == file.name) {
+        if !with_operations.contains(file.name.as_str()) {
             continue;
         }
         let stem = std::path::Path::new(&file.name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(problem) = name_problem(&stem, &families) {
+        let same = taken.get(&stem).map(|&i| families[i].source.as_str());
+        if let Some(problem) = name_problem(&stem, same) {
             faults.push(
                 Diagnostic::new(
                     &file.name,
@@ -85,23 +93,31 @@ pub(super) fn families(
                 .help("rename the file in lower snake case, to a name the client does not use yet (e.g. `alert_rules.yaml`)"),
             );
         }
+        taken.entry(stem.clone()).or_insert(families.len());
         families.push(Family {
             feature: stem.clone(),
             module: stem,
             source: file.name.clone(),
+            operations: Vec::new(),
+            own_types: Vec::new(),
         });
     }
-    for op in operations.iter_mut() {
-        op.family = families
-            .iter()
-            .position(|f| f.source == op.source)
-            .unwrap_or(0);
+    let by_source: HashMap<String, usize> = families
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.source.clone(), i))
+        .collect();
+    for (index, op) in operations.iter_mut().enumerate() {
+        op.family = by_source.get(&op.source).copied().unwrap_or(0);
+        if let Some(family) = families.get_mut(op.family) {
+            family.operations.push(index);
+        }
     }
     (families, faults)
 }
 
 /// Why `stem` cannot be a family's feature and module name, if it cannot.
-fn name_problem(stem: &str, taken: &[Family]) -> Option<String> {
+fn name_problem(stem: &str, same: Option<&str>) -> Option<String> {
     let mut chars = stem.chars();
     let starts_well = chars
         .next()
@@ -119,48 +135,118 @@ fn name_problem(stem: &str, taken: &[Family]) -> Option<String> {
     if RESERVED_NAMES.contains(&stem) {
         return Some("the client already uses it (a feature or a module at its root)".to_owned());
     }
-    if let Some(other) = taken.iter().find(|f| f.feature == stem) {
-        return Some(format!("`{}` has the same name", other.source));
+    if let Some(other) = same {
+        return Some(format!("`{other}` has the same name"));
     }
     None
 }
 
-/// For every type, the families that reach it (sorted indices into `families`); a type no
-/// operation reaches is given to every family, so that it is compiled whenever any family is.
+/// For every type, the families that reach it (sorted indices into `families`), through an
+/// operation's parameters, body or answers and then field by field; each family's own types. A
+/// type no operation reaches is given to every family (and so is every type it names), so that
+/// it is compiled whenever any family is. A type more than [`MAX_GATED_FAMILIES`] families reach
+/// is wide, and so is every type it names (they are compiled together, whenever any family that
+/// reaches one is).
+///
+/// Linear in the types and their references: each type is walked from at most
+/// [`MAX_GATED_FAMILIES`] + 1 families, as a family's walk stops at a type already wide.
 pub(super) fn reach(api: &mut Api) {
+    let count = api.types.len();
+    let family_count = api.families.len();
     let index: HashMap<&str, usize> = api
         .types
         .iter()
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
-    for (family, _) in api.families.iter().enumerate() {
-        let mut seen = vec![false; api.types.len()];
-        let mut stack: Vec<usize> = Vec::new();
-        let mut names = Vec::new();
-        for op in api.operations.iter().filter(|op| op.family == family) {
-            for ty in operation_types(op) {
+    let named: Vec<Vec<usize>> = api
+        .types
+        .iter()
+        .map(|t| {
+            t.named()
+                .iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
+        })
+        .collect();
+    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut wide = vec![false; count];
+    let mut wide_families = vec![false; family_count];
+    // The last family whose walk came to each type.
+    let mut seen = vec![usize::MAX; count];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut names = Vec::new();
+    for (family, entry) in api.families.iter().enumerate() {
+        names.clear();
+        for &op in &entry.operations {
+            for ty in operation_types(&api.operations[op]) {
                 ty.collect_named(&mut names);
             }
         }
         stack.extend(names.iter().filter_map(|n| index.get(n)));
         while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
+            if std::mem::replace(&mut seen[i], family) == family {
+                continue;
+            }
+            if wide[i] {
+                wide_families[family] = true;
                 continue;
             }
             reached[i].push(family);
-            stack.extend(api.types[i].named().iter().filter_map(|n| index.get(n)));
+            if reached[i].len() > MAX_GATED_FAMILIES {
+                wide[i] = true;
+                for &f in &reached[i] {
+                    wide_families[f] = true;
+                }
+                reached[i] = Vec::new();
+            }
+            stack.extend(&named[i]);
         }
     }
-    let every: Vec<usize> = (0..api.families.len()).collect();
-    for (def, families) in api.types.iter_mut().zip(reached) {
-        def.families = if families.is_empty() {
-            every.clone()
-        } else {
-            families
-        };
+    // Types no operation reaches, and what they name, are every family's.
+    let mut everyones = vec![false; count];
+    stack.extend((0..count).filter(|&i| reached[i].is_empty() && !wide[i]));
+    while let Some(i) = stack.pop() {
+        if !std::mem::replace(&mut everyones[i], true) {
+            stack.extend(&named[i]);
+        }
     }
+    let every_is_wide = family_count > MAX_GATED_FAMILIES;
+    for i in (0..count).filter(|&i| everyones[i]) {
+        if every_is_wide {
+            wide[i] = true;
+            wide_families.iter_mut().for_each(|f| *f = true);
+        } else {
+            reached[i] = (0..family_count).collect();
+        }
+    }
+    // What a wide type names is wide too: it must be compiled whenever the wide type is.
+    stack.extend((0..count).filter(|&i| wide[i]));
+    while let Some(i) = stack.pop() {
+        for &j in &named[i] {
+            if !wide[j] {
+                wide[j] = true;
+                for &f in &reached[j] {
+                    wide_families[f] = true;
+                }
+                stack.push(j);
+            }
+        }
+    }
+    for (i, (def, mut families)) in api.types.iter_mut().zip(reached).enumerate() {
+        def.wide = wide[i];
+        if def.wide {
+            families = Vec::new();
+        } else {
+            families.sort_unstable();
+            families.dedup();
+        }
+        if let [family] = families.as_slice() {
+            api.families[*family].own_types.push(i);
+        }
+        def.families = families;
+    }
+    api.wide_families = (0..family_count).filter(|&f| wide_families[f]).collect();
 }
 
 /// For every type, whether requests reach it and whether answers do (a type neither reaches is

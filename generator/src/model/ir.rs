@@ -14,6 +14,9 @@ pub struct Api {
     pub families: Vec<Family>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The families that reach a [`TypeDef::wide`] type (sorted indices into `families`): the
+    /// wide types are compiled together when any of these is.
+    pub wide_families: Vec<usize>,
 }
 
 impl Api {
@@ -23,7 +26,21 @@ impl Api {
     pub fn items(&self) -> usize {
         let types: usize = self.types.iter().map(TypeDef::items).sum();
         let operations: usize = self.operations.iter().map(Operation::items).sum();
-        types + operations
+        types + operations + self.gate_entries()
+    }
+
+    /// The features the gates of shared types name, each counted as an item: a type several
+    /// families share is compiled behind `#[cfg(any(feature = "a", feature = "b", ...))]`, its
+    /// families named there one by one (at most [`MAX_GATED_FAMILIES`](crate::limits::MAX_GATED_FAMILIES); the wide
+    /// types share one gate).
+    pub fn gate_entries(&self) -> usize {
+        let shared: usize = self
+            .types
+            .iter()
+            .filter(|t| t.families.len() > 1)
+            .map(|t| t.families.len())
+            .sum();
+        shared + self.wide_families.len()
     }
 }
 
@@ -77,8 +94,14 @@ pub struct TypeDef {
     pub docs: Docs,
     pub kind: TypeKind,
     /// The families that reach the type (indices into [`Api::families`], sorted): one, and the
-    /// type is emitted with that family; several, and it is shared.
+    /// type is emitted with that family; several, and it is shared, compiled when any of them
+    /// is. Empty when the type is [`wide`](Self::wide), or the spec has no family.
     pub families: Vec<usize>,
+    /// Reached by more than [`MAX_GATED_FAMILIES`](crate::limits::MAX_GATED_FAMILIES) families (or by no operation,
+    /// when the spec has more families than that), or named by such a type: shared, and compiled
+    /// with the other wide types when any family of [`Api::wide_families`] is. Their gate names
+    /// those families once, rather than once per type.
+    pub wide: bool,
     /// Which way the type travels: it derives `Serialize` only when sent, `Deserialize` only
     /// when received.
     pub directions: Directions,

@@ -103,12 +103,13 @@ pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
         families,
         types,
         operations,
+        wide_families: Vec::new(),
     };
+    family::reach(&mut api);
     let items = api.items();
     if items > MAX_ITEMS {
         return Err(too_many_items(spec, &builder.component_types, &api, items).into());
     }
-    family::reach(&mut api);
     family::directions(&mut api);
     Ok(api)
 }
@@ -132,7 +133,12 @@ fn too_many_items(
             .get(t.name.as_str())
             .and_then(|c| spec.schema_files.get(*c))
         {
-            per_file[*file] += t.items();
+            per_file[*file] += t.items()
+                + if t.families.len() > 1 {
+                    t.families.len()
+                } else {
+                    0
+                };
         }
     }
     for op in &api.operations {
@@ -150,7 +156,7 @@ fn too_many_items(
     Diagnostic::new(
         &file.name,
         format!(
-            "the spec makes a client of {} items (types, fields, enum variants, operations, their parameters and answers), over the limit of {} for one client; {} of them come from this file",
+            "the spec makes a client of {} items (types, fields, enum variants, operations, their parameters and answers, the features gating shared types), over the limit of {} for one client; {} of them come from this file",
             thousands(items as u64),
             thousands(MAX_ITEMS as u64),
             thousands(per_file[largest] as u64)

@@ -44,6 +44,7 @@ impl Builder<'_> {
                         docs: Vec::new(),
                         kind: TypeKind::Alias(target),
                         families: Vec::new(),
+                        wide: false,
                         directions: Directions::default(),
                     });
                 }
@@ -193,6 +194,7 @@ impl Builder<'_> {
                 docs: vec!["A schema nested too deeply.".to_owned()],
                 kind: TypeKind::Alias(TypeRef::Value),
                 families: Vec::new(),
+                wide: false,
                 directions: Directions::default(),
             });
             return;
@@ -226,6 +228,7 @@ impl Builder<'_> {
             docs,
             kind,
             families: Vec::new(),
+            wide: false,
             directions: Directions::default(),
         });
     }
