@@ -184,7 +184,9 @@ fn many_families(dir: &Path, families: usize, answer: &str, schemas: &str) {
 
 /// A type no operation reaches is compiled with every family, and so is what it names, although
 /// only one family reaches that: `Unused` in `shared.rs` names `Detail`, which must be there too
-/// (not in the family's file, where `shared.rs` cannot see it).
+/// (not in the family's file, where `shared.rs` cannot see it). And as `Unused` travels both ways
+/// (no operation says which), so does `Detail`, although it is only received: `Unused`'s
+/// `Serialize` needs `Detail`'s.
 #[test]
 fn what_an_unreached_type_names_is_shared() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,6 +207,11 @@ fn what_an_unreached_type_names_is_shared() {
     assert!(shared.contains("pub struct Detail "), "{shared}");
     assert!(shared.contains("pub struct Unused "), "{shared}");
     assert!(!text("things.rs").contains("pub struct Detail "));
+    let detail = shared.split("pub struct Detail ").next().unwrap();
+    assert!(
+        detail.ends_with("#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]\n"),
+        "{shared}"
+    );
 }
 
 /// A type more families reach than a gate names one by one (`limits::MAX_GATED_FAMILIES`) is

@@ -250,7 +250,7 @@ pub(super) fn reach(api: &mut Api) {
 }
 
 /// For every type, whether requests reach it and whether answers do (a type neither reaches is
-/// given both, so that it serializes and deserializes as before).
+/// given both, so that it serializes and deserializes as before, and so is every type it names).
 pub(super) fn directions(api: &mut Api) {
     let index: HashMap<&str, usize> = api
         .types
@@ -275,11 +275,20 @@ pub(super) fn directions(api: &mut Api) {
     };
     let sent = walk(api.operations.iter().flat_map(request_types).collect());
     let received = walk(api.operations.iter().flat_map(answer_types).collect());
+    // A type reached from neither travels both ways, and so must every type it names (its
+    // `Serialize` needs theirs, its `Deserialize` theirs too).
+    let neither: Vec<TypeRef> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !sent[i] && !received[i])
+        .map(|(_, t)| TypeRef::Named(t.name.clone()))
+        .collect();
+    let both = walk(neither.iter().collect());
     for (i, def) in api.types.iter_mut().enumerate() {
-        let neither = !sent[i] && !received[i];
         def.directions = Directions {
-            sent: sent[i] || neither,
-            received: received[i] || neither,
+            sent: sent[i] || both[i],
+            received: received[i] || both[i],
         };
     }
 }
