@@ -148,6 +148,8 @@ pub(super) struct ErrorEnums {
     by_content: HashMap<String, usize>,
     enums: Vec<(Ident, TokenStream)>,
     taken: HashSet<String>,
+    /// The next number to try after each name.
+    next: HashMap<String, usize>,
 }
 
 impl ErrorEnums {
@@ -156,6 +158,7 @@ impl ErrorEnums {
             by_content: HashMap::new(),
             enums: Vec::new(),
             taken: HashSet::new(),
+            next: HashMap::new(),
         }
     }
 
@@ -171,10 +174,12 @@ impl ErrorEnums {
         }
         let base: String = op.errors.iter().map(|o| o.variant.as_str()).collect();
         let mut name = base.clone();
-        let mut n = 2;
+        // Numbered from where the last of this name left off, not from 2 each time: thousands
+        // of sets of the same statuses (and different docs) stay linear.
         while !self.taken.insert(name.clone()) {
+            let n = self.next.entry(base.clone()).or_insert(2);
             name = format!("{base}{n}");
-            n += 1;
+            *n += 1;
         }
         let name = ident(&name);
         let statuses: Vec<String> = op.errors.iter().map(|o| status_name(o.status)).collect();
