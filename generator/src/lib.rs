@@ -381,36 +381,30 @@ fn listed(names: &[String]) -> String {
 }
 
 /// Renders a built model to output files: one per family, the shared types and the root, each
-/// formatted apart, on as many threads as there are cores. A file whose tokens are those of the
+/// laid out apart, on as many threads as there are cores. A file whose tokens are those of the
 /// file already in `previous` (its fingerprint says so, and its text is as written) is taken as it
-/// is, not formatted again: regenerating after an edit formats only the files it changes.
+/// is, not laid out again: regenerating after an edit lays out only the files it changes.
 fn render_api(api: &model::Api, previous: Option<&Path>) -> Result<Vec<OutputFile>, Error> {
     // The largest files first, so that no core is left with a large one at the end.
     let mut units: Vec<(usize, emit::Unit)> = emit::units(api).into_iter().enumerate().collect();
     units.sort_by_key(|(_, unit)| std::cmp::Reverse(unit.weight(api)));
     let mut files = parallel::map(units, |(i, unit)| (i, render_unit(api, unit, previous)));
     files.sort_by_key(|(i, _)| *i);
-    files
-        .into_iter()
-        .map(|(_, file)| file.map_err(Error::Internal))
-        .collect()
+    Ok(files.into_iter().map(|(_, file)| file).collect())
 }
 
-/// One output file: its previous text when its tokens did not change, else formatted anew.
-fn render_unit(
-    api: &model::Api,
-    unit: emit::Unit,
-    previous: Option<&Path>,
-) -> Result<OutputFile, String> {
+/// One output file: its previous text when its tokens did not change, else laid out anew.
+fn render_unit(api: &model::Api, unit: emit::Unit, previous: Option<&Path>) -> OutputFile {
     let name = unit.file_name(api);
-    let tokens = unit.tokens(api);
-    let fingerprint = write::fingerprint(&tokens);
-    if let Some(text) = previous.and_then(|dir| write::reusable(&dir.join(&name), fingerprint)) {
-        return Ok(OutputFile {
+    let prepared = write::prepare(unit.tokens(api));
+    if let Some(text) =
+        previous.and_then(|dir| write::reusable(&dir.join(&name), prepared.fingerprint))
+    {
+        return OutputFile {
             name,
             contents: text,
-        });
+        };
     }
-    let contents = write::format(tokens, &unit.sources(api), fingerprint)?;
-    Ok(OutputFile { name, contents })
+    let contents = write::format(&prepared, &unit.sources(api));
+    OutputFile { name, contents }
 }

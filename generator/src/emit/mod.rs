@@ -266,8 +266,11 @@ fn family(api: &Api, index: usize) -> TokenStream {
             .filter(|name| shared_names.contains(name))
             .collect();
         let shared = (!shared.is_empty()).then(|| {
-            let names = shared.iter().map(|n| ident(n));
-            quote!(use crate::shared::{#(#names),*};)
+            let names: Vec<_> = shared.iter().map(|n| ident(n)).collect();
+            match names.as_slice() {
+                [one] => quote!(use crate::shared::#one;),
+                _ => quote!(use crate::shared::{#(#names),*};),
+            }
         });
         let items = types::type_items(own.iter().map(|t| (*t, Gate::default())));
         let doc = own_docs(&[format!(
