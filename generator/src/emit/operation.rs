@@ -5,7 +5,8 @@
 //! success answers.
 
 use super::answer::{
-    answer_arms, answer_reads, error_alias, response_body_type, response_enum, ErrorEnums,
+    answer_arms, answer_reads, error_alias, response_body_type, response_enum, single_success,
+    ErrorEnums,
 };
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
@@ -231,7 +232,7 @@ fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> Token
     let base = call_item("Base");
     quote! {
         #doc
-        pub fn #method(&self, #(#args),*) -> #request {
+        pub fn #method(&self #(, #args)*) -> #request {
             #request {
                 base: #base::new(self),
                 #(#inits)*
@@ -343,42 +344,56 @@ fn request_docs(op: &Operation, names: &Names) -> TokenStream {
         names.method_link
     )];
     if let [single] = op.successes.as_slice() {
-        let success = doc_lines(&single.docs);
-        if !success.is_empty() {
+        let mut success = doc_lines(&single.docs).into_iter();
+        if let Some(first) = success.next() {
             lines.push(String::new());
-            lines.push("On success:".to_owned());
+            lines.push(format!("On success: {first}"));
             lines.extend(success);
         }
     }
     own_docs(&lines)
 }
 
-/// `call`: the request, and the function that decodes its answer by status. `#[inline]`: it is
-/// compiled in the crate that sends the request, only if it does.
+/// `call`: the request, started from the handle (which puts its ids into the path), and how its
+/// answer is read: the runtime's reader for a single documented success status, else the listed
+/// successes and a decode function. `#[inline]`: it is compiled in the crate that sends the
+/// request, only if it does.
 fn call_method(op: &Operation, names: &Names) -> TokenStream {
     let (success, error) = result_types(op, names);
     let operation_id = &op.operation_id;
     let path = &op.path;
-    let api_request = call_item("ApiRequest");
-    let method = call_item("Method");
-    let http_method = ident(&op.http_method);
-    let steps = request_steps(op);
-    let answers = answer_reads(op);
-    let client = match op.scope {
-        Scope::Client => quote!(&self.base.scope),
-        Scope::Project | Scope::Workspace => quote!(self.base.scope.client()),
+    let start = match op.http_method.as_str() {
+        "GET" | "POST" | "PUT" | "DELETE" | "PATCH" => {
+            let method = ident(&op.http_method.to_lowercase());
+            quote!(#method(#operation_id, #path))
+        }
+        other => {
+            let method = call_item("Method");
+            let http_method = ident(other);
+            quote!(request(#operation_id, #method::#http_method, #path))
+        }
     };
-    let arms = answer_arms(op, names);
+    let steps = request_steps(op);
+    let finish = match single_success(op) {
+        Some(reader) => reader,
+        None => {
+            let answers = answer_reads(op);
+            let arms = answer_arms(op, names);
+            quote! {
+                #answers
+                .decode(|answer| match answer.status() {
+                    #(#arms)*
+                })
+            }
+        }
+    };
     quote! {
         #[inline]
         fn call(self) -> crate::Call<#success, #error> {
-            let request = #api_request::new(#operation_id, #method::#http_method, #path)
+            self.base
+                .#start
                 #(#steps)*
-                #answers
-                .options(self.base.options);
-            crate::Call::new(#client, request, |answer| match answer.status() {
-                #(#arms)*
-            })
+                #finish
         }
     }
 }
@@ -388,14 +403,12 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps: Vec<TokenStream> = op
         .parameters
         .iter()
+        // The handle puts its own ids into the path.
+        .filter(|param| !param.from_scope)
         .map(|param| {
             let wire = &param.wire_name;
             let name = ident(&param.name);
-            let value = if param.from_scope {
-                quote!(self.base.scope.#name())
-            } else {
-                quote!(&self.#name)
-            };
+            let value = quote!(&self.#name);
             match param.location {
                 ParamLocation::Path => quote!(.path_param(#wire, #value)),
                 ParamLocation::Query => quote!(.query(#wire, #value)),

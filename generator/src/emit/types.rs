@@ -160,18 +160,13 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
         let wire = &field.wire_name;
         serde_args.push(quote!(rename = #wire));
     }
+    // A missing `Option` field reads as `None` without `#[serde(default)]`.
     let ty = if !field.required {
-        if directions.received {
-            serde_args.push(quote!(default));
-        }
         if directions.sent {
             serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         quote!(Option<#ty>)
     } else if field.nullable {
-        if directions.received {
-            serde_args.push(quote!(default));
-        }
         quote!(Option<#ty>)
     } else {
         ty

@@ -417,6 +417,11 @@ impl Printer {
             self.out.push(close);
             return;
         }
+        if inner.is_empty() {
+            self.out.push(open);
+            self.out.push(close);
+            return;
+        }
         let one_line = flat(inner);
         if let Some(text) = &one_line {
             if self.column() + text.chars().count() + 2 + tail <= WIDTH {
@@ -430,8 +435,11 @@ impl Printer {
         let was_in_macro = self.in_macro;
         self.in_macro |= macro_call;
         self.out.push(open);
-        if elements.len() == 1 && one_line.is_none() {
-            // One element holding a block (a closure, a struct literal): the block breaks.
+        let overflows = matches!(elements.as_slice(), [(element, false)]
+            if one_line.is_none() || matches!(element.last(), Some(Tok::Group(d, _)) if *d != Delimiter::Brace));
+        if overflows {
+            // One element holding a block (a closure, a struct literal) or ending with a list
+            // (`&[...]`): that block or list breaks instead.
             self.sequence(inner, indent);
         } else {
             let last = elements.len() - 1;
@@ -492,32 +500,62 @@ fn flat(toks: &[Tok]) -> Option<String> {
     (!printer.failed).then_some(printer.out)
 }
 
-/// The width of what follows a list on its line: up to a block's brace, or a chain's next call.
+/// The width of what follows a list on its line: up to a block's brace (and ` {`), or a chain's
+/// next call.
 fn tail_width(toks: &[Tok], from: usize, chain: bool) -> usize {
     let mut end = from;
+    let mut brace = 0;
     while end < toks.len() {
         if matches!(&toks[end], Tok::Group(Delimiter::Brace, inner) if !inner.is_empty()) {
-            return flat(&toks[from..end]).map_or(0, |t| t.chars().count() + 2);
+            brace = 2;
+            break;
         }
         if chain && is_chain_call(toks, end) {
             break;
         }
         end += 1;
     }
-    flat(&toks[from..end]).map_or(0, |t| t.chars().count())
+    let Some(text) = flat(&toks[from..end]) else {
+        return brace;
+    };
+    // `flat` writes the first token as if it started a line.
+    let space = match toks.get(from) {
+        Some(Tok::Word(_)) => 1,
+        Some(Tok::Op(op)) => usize::from(![",", ";", ".", "?", ":", "::"].contains(&op.as_str())),
+        _ => 0,
+    };
+    if text.is_empty() {
+        brace
+    } else {
+        text.chars().count() + space + brace
+    }
 }
 
-/// Whether `toks[i]` is the `.` of a method call that follows a call: `f(x).g(y)`.
+/// Whether `toks[i]` is the `.` of a method call (`.g(y)`, `.g::<T>(y)`), where a chain breaks;
+/// field accesses before the first call stay with the receiver (`self.base`).
 fn is_chain_call(toks: &[Tok], i: usize) -> bool {
-    matches!(
-        (toks.get(i.wrapping_sub(1)), toks.get(i), toks.get(i + 1), toks.get(i + 2)),
-        (
-            Some(Tok::Group(Delimiter::Parenthesis, _)),
-            Some(Tok::Op(dot)),
-            Some(Tok::Word(_)),
-            Some(Tok::Group(Delimiter::Parenthesis, _)),
-        ) if dot == "."
-    ) && i > 0
+    if i == 0 || !matches!(toks.get(i), Some(Tok::Op(dot)) if dot == ".") {
+        return false;
+    }
+    if !matches!(toks.get(i + 1), Some(Tok::Word(_))) {
+        return false;
+    }
+    let mut next = i + 2;
+    if matches!(toks.get(next), Some(Tok::Op(op)) if op == "::") {
+        // A turbofish: up to its closing `>`.
+        let mut angles = Angles::default();
+        next += 1;
+        while let Some(tok) = toks.get(next) {
+            next += 1;
+            if let Tok::Op(op) = tok {
+                angles.track(op);
+                if angles.outside() {
+                    break;
+                }
+            }
+        }
+    }
+    matches!(toks.get(next), Some(Tok::Group(Delimiter::Parenthesis, _)))
 }
 
 /// Whether a block opened after `head` holds items (a module's, a trait's or an `impl`'s).
