@@ -63,7 +63,7 @@ pub use client::{Client, ClientBuilder, ProjectClient, WorkspaceClient, REGIONS}
 pub use credentials::{env, Credentials, Secret};
 pub use error::{ApiError, Error, Limit, Rejection};
 pub use limits::BodyLimits;
-pub use paging::{Items, Pages, Paged};
+pub use paging::{Items, Paged, Pages};
 pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;

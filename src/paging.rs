@@ -418,3 +418,37 @@ macro_rules! streams {
 }
 #[allow(unused_imports)]
 pub(crate) use streams;
+
+#[cfg(test)]
+mod tests {
+    use super::{count, PageParam};
+
+    #[test]
+    fn counts_are_read_and_written_in_the_parameters_own_type() {
+        let mut limit: Option<i32> = None;
+        assert_eq!(limit.count(), None);
+        assert!(limit.set_count(100));
+        assert_eq!((limit, limit.count()), (Some(100), Some(100)));
+        assert!(!limit.set_count(1 << 31), "beyond i32 does not fit");
+        assert_eq!(limit, Some(100));
+        assert_eq!(Some(-3i64).count(), None, "a negative value is no count");
+
+        // ListResourceInstance declares its limit as text.
+        let mut text: Option<String> = Some(" 25 ".into());
+        assert_eq!(text.count(), Some(25));
+        assert!(text.set_count(1000));
+        assert_eq!(text.as_deref(), Some("1000"));
+        assert_eq!(Some("many".to_owned()).count(), None);
+    }
+
+    #[test]
+    fn totals_in_any_number_type_and_absurd_ones_are_bounded() {
+        assert_eq!(count(7i32), Some(7));
+        assert_eq!(count(-1i32), None);
+        assert_eq!(count(12.0f32), Some(12));
+        assert_eq!(count(f64::NAN), None);
+        assert_eq!(count(f64::INFINITY), None);
+        assert_eq!(count(-0.5f64), None);
+        assert_eq!(count(1e30f64), Some(u64::MAX));
+    }
+}

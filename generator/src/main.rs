@@ -241,7 +241,10 @@ fn paging(raw: &[String]) -> ExitCode {
         // As the generator's own default: `spec/` of the workspace, named so in the report.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         if let Err(e) = std::env::set_current_dir(&root) {
-            eprintln!("error: cannot enter the workspace root {}: {e}", root.display());
+            eprintln!(
+                "error: cannot enter the workspace root {}: {e}",
+                root.display()
+            );
             return ExitCode::FAILURE;
         }
         specs.push(PathBuf::from("spec"));

@@ -101,7 +101,11 @@ impl Report {
             count(true, true),
         );
         for p in &self.paged {
-            let style = if p.counts_pages { "page/limit" } else { "offset/limit" };
+            let style = if p.counts_pages {
+                "page/limit"
+            } else {
+                "offset/limit"
+            };
             let place = if p.in_body { "body" } else { "query" };
             let total = p.total.as_deref().unwrap_or("-");
             let _ = writeln!(
@@ -112,11 +116,25 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "{} operations take an offset and a limit but are not paged:",
-            self.unpageable.len()
+            "{} {} an offset and a limit but {} not paged:",
+            self.unpageable.len(),
+            if self.unpageable.len() == 1 {
+                "operation takes"
+            } else {
+                "operations take"
+            },
+            if self.unpageable.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
         );
         for u in &self.unpageable {
-            let _ = writeln!(out, "  {:<36} {:<22} {}", u.operation_id, u.source, u.reason);
+            let _ = writeln!(
+                out,
+                "  {:<36} {:<22} {}",
+                u.operation_id, u.source, u.reason
+            );
         }
         out
     }

@@ -38,7 +38,10 @@ fn targets(requests: &[RecordedRequest]) -> Vec<String> {
 const WORKFLOWS: &str = "GET /v1/proj/workspaces/ws/soc/workflows";
 
 fn ids(items: &[secmaster::types::AopWorkflowInfo]) -> Vec<&str> {
-    items.iter().map(|w| w.id.as_deref().unwrap_or("?")).collect()
+    items
+        .iter()
+        .map(|w| w.id.as_deref().unwrap_or("?"))
+        .collect()
 }
 
 #[tokio::test]
@@ -364,4 +367,40 @@ async fn a_page_number_offset_counts_pages_from_zero() {
         .unwrap();
     assert_eq!(spaces.len(), 2);
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_offset_beyond_the_parameters_type_ends_the_stream_with_an_error_that_says_so() {
+    // ListWorkflows's offset is an `i32`: after two items from `i32::MAX - 1`, the next offset
+    // does not fit, whatever the server claims is left.
+    let server = TestServer::start(vec![
+        workflows(None, &["a", "b"]),
+        workflows(None, &["never"]),
+    ])
+    .await;
+    let mut stream = workspace(&server)
+        .list_workflows()
+        .offset(i32::MAX - 1)
+        .limit(2)
+        .items();
+    let mut read = Vec::new();
+    while let Some(Ok(item)) = stream.next().await {
+        read.push(item.id.unwrap_or_default());
+        if read.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(read, ["a", "b"]);
+    match stream.next().await {
+        Some(Err(Error::InvalidInput { message })) => assert_eq!(
+            message,
+            "paging stopped after 2 items: the next offset (2147483648) or the page size (2) does not fit the operation's parameter; narrow the query or set a smaller limit"
+        ),
+        other => panic!("expected the offset error, got {other:?}"),
+    }
+    assert!(stream.next().await.is_none());
+    assert_eq!(
+        targets(&server.requests()),
+        [format!("{WORKFLOWS}?offset=2147483646&limit=2")]
+    );
 }

@@ -9,7 +9,7 @@ use super::answer::{
 };
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
-use crate::model::{Body, Docs, Operation, ParamLocation, Paging, Scope, TypeRef};
+use crate::model::{Body, Docs, Operation, Paging, ParamLocation, Scope, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 

@@ -34,7 +34,9 @@ pub(super) fn paged(op: &Operation, names: &Names) -> TokenStream {
     let (offset, limit) = (field(&pager.offset), field(&pager.limit));
     let style = match pager.style {
         PageStyle::Records => TokenStream::new(),
-        PageStyle::Pages => quote!(const STYLE: crate::#module::PageStyle = crate::#module::PageStyle::Pages;),
+        PageStyle::Pages => {
+            quote!(const STYLE: crate::#module::PageStyle = crate::#module::PageStyle::Pages;)
+        }
     };
     let size = Literal::u64_unsuffixed(pager.page_size);
     let items = items_expr(&pager.items);

@@ -118,8 +118,7 @@ pub(super) fn decide(spec: &Spec, api: &mut Api) -> Vec<Diagnostic> {
             },
         };
         let decision = paging(spec, api, op, raw, &extension);
-        if raw.is_some_and(|raw| raw.extensions.contains_key(EXTENSION))
-            && decision == Paging::None
+        if raw.is_some_and(|raw| raw.extensions.contains_key(EXTENSION)) && decision == Paging::None
         {
             faults.push(fault(
                 format!(
@@ -127,6 +126,13 @@ pub(super) fn decide(spec: &Spec, api: &mut Api) -> Vec<Diagnostic> {
                     op.operation_id
                 ),
                 "remove `x-paging`, or declare the operation's `offset` and `limit`",
+            ));
+        }
+        // An `items` the spec names explicitly must lead to the items.
+        if let (Some(_), Paging::Unpageable(reason)) = (&extension.items, &decision) {
+            faults.push(fault(
+                format!("`{}` cannot be paged as its `{EXTENSION}` says: {reason}", op.operation_id),
+                "name in `items` the field of the answer that holds the list of items (`data`, or `data.records` when nested)",
             ));
         }
         decisions.push(decision);
@@ -153,10 +159,11 @@ fn extension(value: &serde_json::Value) -> Result<Extension, String> {
         match (key.as_str(), value.as_str()) {
             ("offset", Some("pages")) => extension.style = Some(PageStyle::Pages),
             ("offset", Some("records")) => extension.style = Some(PageStyle::Records),
-            ("offset", _) => {
+            ("offset", text) => {
+                let written = text.map_or_else(|| value.to_string(), str::to_owned);
                 return Err(format!(
-                    "`offset: {value}` is neither `records` nor `pages`"
-                ))
+                    "`offset: {written}` is neither `records` nor `pages`"
+                ));
             }
             ("items", Some(field)) => extension.items = Some(field.to_owned()),
             ("items", None) => return Err("`items` is not a field name".to_owned()),
@@ -269,9 +276,11 @@ fn pager(
     limit_schema: Option<&Schema>,
 ) -> Result<Pager, String> {
     let id = &op.operation_id;
-    if let Some(taken) = op.parameters.iter().find(|p| {
-        !p.from_scope && (p.name == "items" || p.name == "pages")
-    }) {
+    if let Some(taken) = op
+        .parameters
+        .iter()
+        .find(|p| !p.from_scope && (p.name == "items" || p.name == "pages"))
+    {
         return Err(format!(
             "its parameter `{}` would share its name with the paging methods `items()` and `pages()`",
             taken.wire_name
@@ -294,8 +303,15 @@ fn pager(
             ))
         }
     };
-    let (items, parent, item) = items_path(api, &answer, extension.items.as_deref())
-        .map_err(|why| format!("{why}; name the list of items in `{id}`'s `x-paging: {{items: FIELD}}`"))?;
+    let (items, parent, item) =
+        items_path(api, &answer, extension.items.as_deref()).map_err(|why| {
+            match extension.items {
+                Some(_) => why,
+                None => format!(
+                    "{why}; name the list of items in `{id}`'s `x-paging: {{items: FIELD}}`"
+                ),
+            }
+        })?;
     let total = struct_fields(api, &parent).and_then(|fields| {
         ["total", "count", "total_count"].iter().find_map(|wire| {
             let field = fields
@@ -358,7 +374,9 @@ fn items_path(
             let field = fields
                 .iter()
                 .find(|f| f.wire_name == *part)
-                .ok_or_else(|| format!("`x-paging` names `{named}`, but the answer has no `{part}` there"))?;
+                .ok_or_else(|| {
+                    format!("`x-paging` names `{named}`, but the answer has no `{part}` there")
+                })?;
             steps.push(step(field));
             if i + 1 == parts.len() {
                 let item = list_item(api, &field.ty)
@@ -369,7 +387,11 @@ fn items_path(
                 TypeRef::Named(inner) if struct_fields(api, inner).is_some() => {
                     holder = inner.clone()
                 }
-                _ => return Err(format!("`x-paging` names `{named}`, but `{part}` is not an object")),
+                _ => {
+                    return Err(format!(
+                        "`x-paging` names `{named}`, but `{part}` is not an object"
+                    ))
+                }
             }
         }
         return Err("`x-paging` names no field".to_owned());
@@ -385,8 +407,14 @@ fn items_path(
         }
         [] => {}
         several => {
-            let names: Vec<String> = several.iter().map(|f| format!("`{}`", f.wire_name)).collect();
-            return Err(format!("its answer has several lists ({})", names.join(", ")));
+            let names: Vec<String> = several
+                .iter()
+                .map(|f| format!("`{}`", f.wire_name))
+                .collect();
+            return Err(format!(
+                "its answer has several lists ({})",
+                names.join(", ")
+            ));
         }
     }
     // No list beside the envelope: the only object field holding exactly one list.
@@ -417,18 +445,21 @@ fn items_path(
 }
 
 /// The spec's schema of the query parameter `name` of an operation.
-fn query_schema<'s>(spec: &'s Spec, raw: &'s openapiv3::Operation, name: &str) -> Option<&'s Schema> {
+fn query_schema<'s>(
+    spec: &'s Spec,
+    raw: &'s openapiv3::Operation,
+    name: &str,
+) -> Option<&'s Schema> {
     let components = spec.document.components.as_ref();
     raw.parameters.iter().find_map(|p| {
         let parameter = match p {
             ReferenceOr::Item(p) => p,
-            ReferenceOr::Reference { reference } => match components?
-                .parameters
-                .get(component_name(reference))?
-            {
-                ReferenceOr::Item(p) => p,
-                ReferenceOr::Reference { .. } => return None,
-            },
+            ReferenceOr::Reference { reference } => {
+                match components?.parameters.get(component_name(reference))? {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
         };
         let data = parameter.parameter_data_ref();
         if data.name != name || !matches!(parameter, openapiv3::Parameter::Query { .. }) {
@@ -482,7 +513,11 @@ fn schema_of<'s>(spec: &'s Spec, schema: &'s ReferenceOr<Schema>) -> Option<&'s 
     schema_within(spec, schema, 8)
 }
 
-fn schema_within<'s>(spec: &'s Spec, schema: &'s ReferenceOr<Schema>, depth: usize) -> Option<&'s Schema> {
+fn schema_within<'s>(
+    spec: &'s Spec,
+    schema: &'s ReferenceOr<Schema>,
+    depth: usize,
+) -> Option<&'s Schema> {
     let depth = depth.checked_sub(1)?;
     let schema = match schema {
         ReferenceOr::Item(schema) => schema,
