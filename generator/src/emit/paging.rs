@@ -76,10 +76,8 @@ fn items_expr(steps: &[Step]) -> TokenStream {
     };
     let prefix = prefix(before, quote!(as_mut));
     let name = ident(&last.field);
-    if last.optional && before.is_empty() {
+    if last.optional {
         quote!(#prefix.#name.as_mut())
-    } else if last.optional {
-        quote!(Some(#prefix.#name.as_mut()?))
     } else {
         quote!(Some(&mut #prefix.#name))
     }
