@@ -37,7 +37,8 @@
 // The runtime, one concern per module, in layers with no import circle: `sanitize`, `failure`,
 // `limits`, `budget` and `activity` stand alone; `error`, `headers`, `deadline`, `retry`,
 // `signing` and `upload` stand alone or on those; `credentials`, `response` and `client` build on
-// them; `call` (what generated code calls) builds on all of them and nothing imports from it.
+// them; `call` (what generated code calls) builds on all of them, and `paging` (the streams of
+// paged operations) on `call`.
 // What only generated code calls is unused while a family is off.
 mod activity;
 mod budget;
@@ -50,6 +51,7 @@ mod error;
 mod failure;
 mod headers;
 mod limits;
+pub mod paging;
 mod response;
 pub mod retry;
 pub mod sanitize;
@@ -61,6 +63,7 @@ pub use client::{Client, ClientBuilder, ProjectClient, WorkspaceClient, REGIONS}
 pub use credentials::{env, Credentials, Secret};
 pub use error::{ApiError, Error, Limit, Rejection};
 pub use limits::BodyLimits;
+pub use paging::{Items, Paged, Pages};
 pub use response::{ByteStream, Response};
 pub use retry::RetryPolicy;
 pub use upload::UploadFile;

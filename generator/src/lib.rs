@@ -11,6 +11,7 @@
 //!   build script calls, with a fallback folder), with [`OutputFile`] and [`WriteOutcome`];
 //! - [`Error`], and [`Diagnostics`] (each a [`Diagnostic`] with its [`Location`] and [`Note`]s):
 //!   every fault of the spec, placed and with how to mend it;
+//! - [`paging`]: which operations page and how (`generator paging`);
 //! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
 //!   (`generator import-doc`).
 //!
@@ -52,6 +53,7 @@ mod manifest;
 mod model;
 mod names;
 mod official;
+pub mod paging;
 mod parallel;
 mod place;
 mod reference;

@@ -4,6 +4,7 @@
 //! - `generator --check` writes nothing and fails, naming the stale files, when `generated/`
 //!   (or the features block of `Cargo.toml`, one feature per API family) differs from what
 //!   `spec/` gives; without options the generator also rewrites that block;
+//! - `generator paging` lists the paged operations and their style, and those that cannot be paged;
 //! - `generator --spec PATH [--spec PATH ...] --out DIR` generates from any spec files or folders
 //!   into any folder.
 
@@ -14,6 +15,7 @@ const USAGE: &str = "\
 usage: generator [--check] [--spec PATH]... [--out DIR] [--manifest Cargo.toml]
        generator import-doc PAGE.txt [--into spec/FILE.yaml] [--operation-id NAME]
        generator coverage [--spec PATH]... [--missing] [--require-complete]
+       generator paging [--spec PATH]...
 
 Generates the SecMaster client from OpenAPI 3.0 YAML files.
 
@@ -32,7 +34,11 @@ Generates the SecMaster client from OpenAPI 3.0 YAML files.
 
   coverage       per API family, how many of SecMaster's official operations the spec
                  has; --missing lists the missing ones, --require-complete exits 1
-                 unless the spec has all of them";
+                 unless the spec has all of them
+
+  paging         the operations whose builders get `pages()` and `items()`, their
+                 paging style, and those with an offset and a limit that cannot be
+                 paged, and why";
 
 struct Args {
     check: bool,
@@ -72,6 +78,9 @@ fn main() -> ExitCode {
     }
     if raw.first().map(String::as_str) == Some("coverage") {
         return coverage(&raw[1..]);
+    }
+    if raw.first().map(String::as_str) == Some("paging") {
+        return paging(&raw[1..]);
     }
     let args = match parse_args(raw.into_iter()) {
         Ok(Some(args)) => args,
@@ -200,6 +209,61 @@ fn coverage(raw: &[String]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `generator paging`: the paged operations and their style, and those that cannot be paged.
+fn paging(raw: &[String]) -> ExitCode {
+    let mut specs = Vec::new();
+    let mut args = raw.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--spec" => match args.next() {
+                Some(path) => specs.push(PathBuf::from(path)),
+                None => {
+                    eprintln!("error: --spec needs a path\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("error: unknown argument `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if specs.is_empty() {
+        // As the generator's own default: `spec/` of the workspace, named so in the report.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        if let Err(e) = std::env::set_current_dir(&root) {
+            eprintln!(
+                "error: cannot enter the workspace root {}: {e}",
+                root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        specs.push(PathBuf::from("spec"));
+    }
+    let mut config = generator::Config::new();
+    for spec in specs {
+        config = if spec.is_dir() {
+            config.spec_dir(spec)
+        } else {
+            config.spec_file(spec)
+        };
+    }
+    match generator::paging::Report::of(&config) {
+        Ok(report) => {
+            print!("{}", report.render());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }

@@ -64,6 +64,7 @@ bad_spec!(
     several_files => "several_files",
     not_utf8 => "not_utf8.yaml",
     object_parameters => "object_parameters.yaml",
+    paging_extension => "paging_extension.yaml",
 );
 
 /// Every fixture of the folder has a test above (a new fixture without one fails here).

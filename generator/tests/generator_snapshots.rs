@@ -45,6 +45,7 @@ fixture!(
     binary,
     multipart,
     references,
+    paging,
 );
 
 /// Two families sharing types (tests/fixtures/families): the root, a file per family, and the

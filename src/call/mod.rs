@@ -41,8 +41,8 @@ pub(crate) use request::ApiRequest;
 pub(crate) use reqwest::Method;
 
 /// What every request builder holds besides its parameters: the handle it was made from and the
-/// per-call options.
-#[derive(Debug)]
+/// per-call options. `Clone` for the builders of paged operations, copied for each page.
+#[derive(Debug, Clone)]
 pub(crate) struct Base<S> {
     pub(crate) scope: S,
     pub(crate) options: CallOptions,

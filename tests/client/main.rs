@@ -6,6 +6,8 @@ mod example_cli;
 mod hostile_answers;
 mod import_workflow;
 mod memory;
+mod paged_operations;
+mod paging;
 mod redirects;
 mod retry_safety;
 mod runtime_behaviour;

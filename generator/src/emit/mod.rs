@@ -5,12 +5,14 @@
 //! One function per emitted item: [`types`] writes the `types` module (aliases, string enums,
 //! structs and their constructors), [`operation`] each operation's items (request builder, the
 //! method that makes it, its `send`, its `IntoFuture`) and [`answer`] what reads its answers (the
-//! match arms of `send`, its error and response enums). Every
+//! match arms of `send`, its error and response enums) and [`paging`] the `impl Paged` of an
+//! operation that pages. Every
 //! decision is read from the model; only the spec's own text is made safe for rustdoc
 //! ([`spec_docs`]), the generator's own sentences are written as they are ([`own_docs`]).
 
 mod answer;
 mod operation;
+mod paging;
 mod types;
 
 use crate::model::{Api, Operation, Scope, TypeDef, TypeRef};

@@ -10,7 +10,7 @@ use super::answer::{
 };
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
-use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
+use crate::model::{Body, Docs, Operation, Paging, ParamLocation, Scope, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -174,9 +174,11 @@ fn items_of(
     let request_impl = request_impl(op, names, fields);
     let error_enum = error_alias(names, shared_error);
     let response_enum = response_enum(op, names);
+    let paged = super::paging::paged(op, names);
     quote! {
         #request_struct
         #request_impl
+        #paged
         #error_enum
         #response_enum
     }
@@ -195,9 +197,14 @@ fn request_struct(op: &Operation, names: &Names, fields: &[BuilderField]) -> Tok
             quote!(#name: Option<#ty>,)
         }
     });
+    // A paged operation's builder is copied for each page.
+    let derives = match op.paging {
+        Paging::Paged(_) => quote!(#[derive(Debug, Clone)]),
+        _ => quote!(#[derive(Debug)]),
+    };
     quote! {
         #doc
-        #[derive(Debug)]
+        #derives
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #request {
             base: #base<crate::#scope>,

@@ -149,6 +149,7 @@ impl Builder<'_> {
             body,
             successes,
             errors,
+            paging: Default::default(),
         })
     }
 

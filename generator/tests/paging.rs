@@ -1,0 +1,74 @@
+//! Paging: the model's list of paged operations (what `generator paging` prints) against the code
+//! the emitter writes for the real spec, and the report of a fixture with every shape the model
+//! pages or refuses.
+
+use generator::paging::Report;
+use std::path::Path;
+
+fn report(spec: &Path) -> Report {
+    let config = if spec.is_dir() {
+        generator::Config::new().spec_dir(spec)
+    } else {
+        generator::Config::new().spec_file(spec)
+    };
+    Report::of(&config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every operation the model pages has its `impl Paged` and `streams!` in its family's file, and
+/// no other operation has them.
+#[test]
+fn every_paged_operation_of_the_spec_has_its_streams_in_the_generated_code() {
+    let spec = Path::new("../spec");
+    let report = report(spec);
+    let files = generator::Config::new()
+        .spec_dir(spec)
+        .render()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut emitted: Vec<String> = Vec::new();
+    let mut streams: Vec<String> = Vec::new();
+    for file in &files {
+        for line in file.contents.lines() {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("impl crate::Paged for ") {
+                emitted.push(rest.trim_end_matches(" {").to_owned());
+            }
+            if let Some(rest) = line.strip_prefix("crate::paging::streams!(") {
+                streams.push(rest.trim_end_matches(");").to_owned());
+            }
+        }
+    }
+    let mut paged: Vec<String> = report.paged.iter().map(|p| p.request.clone()).collect();
+    paged.sort();
+    emitted.sort();
+    streams.sort();
+    assert_eq!(
+        emitted, paged,
+        "`impl Paged` differs from the model's paged operations"
+    );
+    assert_eq!(
+        streams, paged,
+        "`streams!` differs from the model's paged operations"
+    );
+    // Every list of the spec with an offset and a limit is paged or reported.
+    assert_eq!(report.paged.len() + report.unpageable.len(), 75);
+    assert!(report
+        .paged
+        .iter()
+        .any(|p| p.operation_id == "ListAlerts" && p.in_body));
+}
+
+/// The report of the real spec: a new list operation, or one that cannot be paged, shows here.
+#[test]
+fn the_paging_report_of_the_spec() {
+    insta::assert_snapshot!("spec_report", report(Path::new("../spec")).render());
+}
+
+/// Page numbers with nested items, a body-carried offset with a float count, a list named by
+/// `x-paging`, and several lists without it (refused, with the reason).
+#[test]
+fn the_paging_report_of_every_shape() {
+    insta::assert_snapshot!(
+        "fixture_report",
+        report(Path::new("tests/fixtures/specs/paging.yaml")).render()
+    );
+}
