@@ -395,6 +395,47 @@ impl<R: Paged> std::fmt::Debug for Items<R> {
 
 /// Gives a [`Paged`] request builder its `pages()` and `items()`.
 #[allow(unused_macros)] // a spec without paged operations does not use it
+/// A paged operation's paging, as generated code declares it: its builder's `impl Paged` and
+/// its streams. `offset_limit` names the builder's offset and limit fields (`body.offset` inside
+/// a JSON body); `items` and `total` read a page; `style: Pages` when the offset counts pages.
+macro_rules! paged {
+    ($request:ident => $item:ty {
+        $(style: $style:ident,)?
+        size: $size:literal,
+        offset_limit: ($($offset:ident).+, $($limit:ident).+),
+        items: |$items_page:ident| $items:expr,
+        $(total: |$total_page:ident| $total:expr,)?
+    }) => {
+        impl $crate::Paged for $request {
+            type Item = $item;
+            $(const STYLE: $crate::paging::PageStyle = $crate::paging::PageStyle::$style;)?
+            const PAGE_SIZE: u64 = $size;
+
+            fn offset_and_limit(&mut self) -> $crate::paging::OffsetAndLimit<'_> {
+                (&mut self.$($offset).+, &mut self.$($limit).+)
+            }
+
+            fn items_of(
+                $items_page: &mut <Self as $crate::paging::Answer>::Page,
+            ) -> ::std::option::Option<&mut ::std::vec::Vec<Self::Item>> {
+                $items
+            }
+
+            $(
+                fn total_of(
+                    $total_page: &<Self as $crate::paging::Answer>::Page,
+                ) -> ::std::option::Option<u64> {
+                    $crate::paging::count($total)
+                }
+            )?
+        }
+
+        $crate::paging::streams!($request);
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use paged;
+
 macro_rules! streams {
     ($request:ident) => {
         impl $request {

@@ -255,8 +255,16 @@ fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenS
     if !lines.is_empty() {
         lines.push(String::new());
     }
+    let optional = if fields.iter().any(|f| !f.required) {
+        format!(
+            " Optional parameters are set on the returned [`{}`].",
+            names.request
+        )
+    } else {
+        String::new()
+    };
     lines.push(format!(
-        "{} (operation {}, from {}).",
+        "{} (operation {}, from {}).{optional}",
         code_span(&format!("{} {}", op.http_method, op.path)),
         code_span(&op.operation_id),
         code_span(&op.source)
@@ -282,13 +290,6 @@ fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenS
         lines.push(String::new());
         lines.push("Arguments:".to_owned());
         lines.extend(arguments);
-    }
-    if fields.iter().any(|f| !f.required) {
-        lines.push(String::new());
-        lines.push(format!(
-            "Optional parameters are set on the returned [`{}`].",
-            names.request
-        ));
     }
     own_docs(&lines)
 }
@@ -353,8 +354,10 @@ fn request_docs(op: &Operation, names: &Names) -> TokenStream {
     if let [single] = op.successes.as_slice() {
         let mut success = doc_lines(&single.docs).into_iter();
         if let Some(first) = success.next() {
-            lines.push(String::new());
-            lines.push(format!("On success: {first}"));
+            if let Some(line) = lines.first_mut() {
+                line.push_str(" On success: ");
+                line.push_str(&first);
+            }
             lines.extend(success);
         }
     }

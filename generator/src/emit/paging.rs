@@ -1,9 +1,8 @@
-//! The paging of a paged operation: a short `impl Paged` after its builder, telling the runtime's
+//! The paging of a paged operation: a short `paged!` after its builder, telling the runtime's
 //! generic driver (`crate::paging`) where the builder's offset and limit are, the page size to ask
-//! for, and where an answer holds its items and total; and `streams!`, which gives the builder
-//! its `pages()` and `items()`. The streams themselves are written once in the runtime.
+//! for, and where an answer holds its items and total; the macro gives the builder its `impl
+//! Paged`, `pages()` and `items()`. The streams themselves are written once in the runtime.
 
-use super::answer::response_body_type;
 use super::{ident, type_tokens, Names};
 use crate::model::{Operation, PagePlace, PageStyle, Paging, Step};
 use proc_macro2::{Literal, TokenStream};
@@ -14,58 +13,41 @@ pub const PAGING_MODULE: &str = "paging";
 
 /// `impl Paged` and `streams!` for a paged operation; nothing for the others.
 pub(super) fn paged(op: &Operation, names: &Names) -> TokenStream {
-    let (Paging::Paged(pager), [success]) = (&op.paging, op.successes.as_slice()) else {
+    let (Paging::Paged(pager), [_]) = (&op.paging, op.successes.as_slice()) else {
         return TokenStream::new();
     };
     let module = ident(PAGING_MODULE);
     let request = &names.request;
-    let page = response_body_type(&success.body);
     let item = type_tokens(&pager.item, false);
     let field = |name: &str| {
         let name = ident(name);
         match &pager.location {
-            PagePlace::Query => quote!(self.#name),
+            PagePlace::Query => quote!(#name),
             PagePlace::Body(body) => {
                 let body = ident(body);
-                quote!(self.#body.#name)
+                quote!(#body.#name)
             }
         }
     };
     let (offset, limit) = (field(&pager.offset), field(&pager.limit));
     let style = match pager.style {
         PageStyle::Records => TokenStream::new(),
-        PageStyle::Pages => {
-            quote!(const STYLE: crate::#module::PageStyle = crate::#module::PageStyle::Pages;)
-        }
+        PageStyle::Pages => quote!(style: Pages,),
     };
     let size = Literal::u64_unsuffixed(pager.page_size);
     let items = items_expr(&pager.items);
     let total = pager.total.as_ref().map(|steps| {
         let total = total_expr(steps);
-        quote! {
-            fn total_of(page: &#page) -> Option<u64> {
-                crate::#module::count(#total)
-            }
-        }
+        quote!(total: |page| #total,)
     });
     quote! {
-        impl crate::Paged for #request {
-            type Item = #item;
+        crate::#module::paged!(#request => #item {
             #style
-            const PAGE_SIZE: u64 = #size;
-
-            fn offset_and_limit(&mut self) -> crate::#module::OffsetAndLimit<'_> {
-                (&mut #offset, &mut #limit)
-            }
-
-            fn items_of(page: &mut #page) -> Option<&mut Vec<Self::Item>> {
-                #items
-            }
-
+            size: #size,
+            offset_limit: (#offset, #limit),
+            items: |page| #items,
             #total
-        }
-
-        crate::#module::streams!(#request);
+        });
     }
 }
 

@@ -2,7 +2,7 @@
 //! (the path item's and its own, resolved and checked against the path template), the handle it
 //! lives on, its body, its documented answers, and names that do not collide.
 
-use super::docs::{constraint_docs, description_lines};
+use super::docs::{add_constraint_docs, description_lines};
 use super::{
     owned, Builder, Docs, Here, Operation, Outcome, Param, ParamLocation, ResponseBody, Scope,
     StatusMatch, TypeRef,
@@ -522,7 +522,7 @@ fn parameter_docs(data: &openapiv3::ParameterData, location: ParamLocation) -> D
         docs.push(format!("The `{}` {place} parameter.", data.name));
     }
     if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
-        docs.extend(constraint_docs(schema));
+        add_constraint_docs(&mut docs, schema);
     }
     docs
 }

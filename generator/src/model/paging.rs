@@ -5,7 +5,7 @@
 //! items as a list: the object's only list field, or the only list of its only object field that
 //! has one (`{data: {data: [...], total}}`). The total is the number `total`, `count` or
 //! `total_count` beside the items, when there is one. The page size asked for is the largest
-//! `limit` the spec allows (else its default, else [`FALLBACK_PAGE_SIZE`]), within the spec's
+//! `limit` the spec allows (else its default, else [`FALLBACK_PAGE_SIZE`]; at most 1,000), within the spec's
 //! range.
 //!
 //! What the names and shapes cannot tell, an operation's `x-paging` extension says:
@@ -22,6 +22,9 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 /// The page size when the spec gives neither a largest nor a default `limit`.
 pub const FALLBACK_PAGE_SIZE: u64 = 100;
+/// The largest page asked for by default: some limits allow 999,999 records a page, which would
+/// make answers run into the client's body limits; a caller who wants more sets the limit.
+const LARGEST_DEFAULT_PAGE_SIZE: u64 = 1000;
 
 /// The extension that says what names and shapes cannot.
 const EXTENSION: &str = "x-paging";
@@ -336,7 +339,8 @@ fn pager(
     let wanted = max
         .or(default)
         .and_then(|n| u64::try_from(n).ok())
-        .unwrap_or(FALLBACK_PAGE_SIZE);
+        .unwrap_or(FALLBACK_PAGE_SIZE)
+        .min(LARGEST_DEFAULT_PAGE_SIZE);
     let mut page_size = wanted.max(lowest.unsigned_abs());
     if let Some(max) = max.and_then(|m| u64::try_from(m).ok()) {
         page_size = page_size.min(max);
