@@ -14,8 +14,8 @@ fn report(spec: &Path) -> Report {
     Report::of(&config).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Every operation the model pages has its `impl Paged` and `streams!` in its family's file, and
-/// no other operation has them.
+/// Every operation the model pages has its `paged!` (its `impl Paged` and streams) in its
+/// family's file, and no other operation has one.
 #[test]
 fn every_paged_operation_of_the_spec_has_its_streams_in_the_generated_code() {
     let spec = Path::new("../spec");
@@ -25,29 +25,21 @@ fn every_paged_operation_of_the_spec_has_its_streams_in_the_generated_code() {
         .render()
         .unwrap_or_else(|e| panic!("{e}"));
     let mut emitted: Vec<String> = Vec::new();
-    let mut streams: Vec<String> = Vec::new();
     for file in &files {
         for line in file.contents.lines() {
-            let line = line.trim();
-            if let Some(rest) = line.strip_prefix("impl crate::Paged for ") {
-                emitted.push(rest.trim_end_matches(" {").to_owned());
-            }
-            if let Some(rest) = line.strip_prefix("crate::paging::streams!(") {
-                streams.push(rest.trim_end_matches(");").to_owned());
+            if let Some(rest) = line.trim().strip_prefix("crate::paging::paged!(") {
+                if let Some((request, _)) = rest.split_once(" => ") {
+                    emitted.push(request.to_owned());
+                }
             }
         }
     }
     let mut paged: Vec<String> = report.paged.iter().map(|p| p.request.clone()).collect();
     paged.sort();
     emitted.sort();
-    streams.sort();
     assert_eq!(
         emitted, paged,
-        "`impl Paged` differs from the model's paged operations"
-    );
-    assert_eq!(
-        streams, paged,
-        "`streams!` differs from the model's paged operations"
+        "`paged!` differs from the model's paged operations"
     );
     // Every list of the spec with an offset and a limit is paged or reported.
     assert_eq!(report.paged.len() + report.unpageable.len(), 75);
