@@ -37,7 +37,8 @@
 // The runtime, one concern per module, in layers with no import circle: `sanitize`, `failure`,
 // `limits`, `budget` and `activity` stand alone; `error`, `headers`, `deadline`, `retry`,
 // `signing` and `upload` stand alone or on those; `credentials`, `response` and `client` build on
-// them; `call` (what generated code calls) builds on all of them and nothing imports from it.
+// them; `call` (what generated code calls) builds on all of them and nothing imports from it;
+// `mock` (feature `mock`) builds on `client`, `credentials` and `signing`.
 // What only generated code calls is unused while a family is off.
 mod activity;
 mod budget;
@@ -50,6 +51,9 @@ mod error;
 mod failure;
 mod headers;
 mod limits;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod response;
 pub mod retry;
 pub mod sanitize;
