@@ -32,7 +32,11 @@ impl Answer {
 
     /// Text, with `Content-Type: text/plain; charset=utf-8`.
     pub fn text(status: u16, text: impl Into<String>) -> Answer {
-        Answer::bytes(status, "text/plain; charset=utf-8", text.into().into_bytes())
+        Answer::bytes(
+            status,
+            "text/plain; charset=utf-8",
+            text.into().into_bytes(),
+        )
     }
 
     /// No body.

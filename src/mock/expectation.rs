@@ -51,8 +51,7 @@ pub(super) enum Mismatch {
 
 impl Spec {
     pub(super) fn check(&self, request: &Received<'_>) -> Result<(), Mismatch> {
-        if request.method() != self.method || path_values(self.template, request.path()).is_none()
-        {
+        if request.method() != self.method || path_values(self.template, request.path()).is_none() {
             return Err(Mismatch::Elsewhere);
         }
         for condition in &self.conditions {
@@ -65,7 +64,11 @@ impl Spec {
     pub(super) fn describe(&self) -> String {
         let mut text = format!("`{}` ({} {})", self.operation, self.method, self.template);
         if !self.conditions.is_empty() {
-            let conditions: Vec<&str> = self.conditions.iter().map(|c| c.describe.as_str()).collect();
+            let conditions: Vec<&str> = self
+                .conditions
+                .iter()
+                .map(|c| c.describe.as_str())
+                .collect();
             text.push_str(" where ");
             text.push_str(&conditions.join(", "));
         }
@@ -166,37 +169,42 @@ impl<'m, B, R, E> Expectation<'m, B, R, E> {
     pub fn query_param(self, name: &str, value: impl Display) -> Self {
         let name = name.to_owned();
         let value = value.to_string();
-        self.condition(format!("query `{name}` is `{value}`"), move |request| {
-            match request.query.all(&name).as_slice() {
+        self.condition(
+            format!("query `{name}` is `{value}`"),
+            move |request| match request.query.all(&name).as_slice() {
                 [one] if *one == value => Ok(()),
                 [] => Err(format!("query `{name}` is absent, not `{value}`")),
                 values => Err(format!("query `{name}` is {values:?}, not `{value}`")),
-            }
-        })
+            },
+        )
     }
 
     /// Only requests whose query satisfies `predicate`.
     pub fn query(self, predicate: impl Fn(&Query) -> bool + Send + Sync + 'static) -> Self {
-        self.condition("the query satisfies the predicate".to_owned(), move |request| {
-            if predicate(&request.query) {
-                Ok(())
-            } else {
-                Err("the query does not satisfy the predicate".to_owned())
-            }
-        })
+        self.condition(
+            "the query satisfies the predicate".to_owned(),
+            move |request| {
+                if predicate(&request.query) {
+                    Ok(())
+                } else {
+                    Err("the query does not satisfy the predicate".to_owned())
+                }
+            },
+        )
     }
 
     /// Only requests with header `name` set to `value`.
     pub fn header(self, name: &str, value: impl Display) -> Self {
         let name = name.to_ascii_lowercase();
         let value = value.to_string();
-        self.condition(format!("header `{name}` is `{value}`"), move |request| {
-            match request.header(&name) {
+        self.condition(
+            format!("header `{name}` is `{value}`"),
+            move |request| match request.header(&name) {
                 Some(got) if got == value => Ok(()),
                 Some(got) => Err(format!("header `{name}` is `{got}`, not `{value}`")),
                 None => Err(format!("header `{name}` is absent, not `{value}`")),
-            }
-        })
+            },
+        )
     }
 
     /// Answers with `answer` (any status and body, such as a 503 for a retry test).
@@ -366,14 +374,17 @@ impl<B: DeserializeOwned + 'static, R, E> Expectation<'_, B, R, E> {
     /// `predicate`.
     pub fn body(self, predicate: impl Fn(&B) -> bool + Send + Sync + 'static) -> Self {
         let type_name = short_type_name::<B>();
-        self.condition("the body satisfies the predicate".to_owned(), move |request| {
-            let body: B = read_json(request, type_name)?;
-            if predicate(&body) {
-                Ok(())
-            } else {
-                Err("the body does not satisfy the predicate".to_owned())
-            }
-        })
+        self.condition(
+            "the body satisfies the predicate".to_owned(),
+            move |request| {
+                let body: B = read_json(request, type_name)?;
+                if predicate(&body) {
+                    Ok(())
+                } else {
+                    Err("the body does not satisfy the predicate".to_owned())
+                }
+            },
+        )
     }
 
     /// Only requests whose JSON body, read into the operation's body type, equals `expected`.
@@ -396,13 +407,16 @@ impl<B: DeserializeOwned + 'static, R, E> Expectation<'_, B, R, E> {
 impl<R, E> Expectation<'_, Form, R, E> {
     /// Only uploads whose form satisfies `predicate`.
     pub fn form(self, predicate: impl Fn(&Form) -> bool + Send + Sync + 'static) -> Self {
-        self.condition("the form satisfies the predicate".to_owned(), move |request| {
-            if predicate(&read_form(request)?) {
-                Ok(())
-            } else {
-                Err("the form does not satisfy the predicate".to_owned())
-            }
-        })
+        self.condition(
+            "the form satisfies the predicate".to_owned(),
+            move |request| {
+                if predicate(&read_form(request)?) {
+                    Ok(())
+                } else {
+                    Err("the form does not satisfy the predicate".to_owned())
+                }
+            },
+        )
     }
 
     /// Only uploads with a file part `name` whose file name is `file_name` and whose content is
@@ -453,17 +467,20 @@ impl<R, E> Expectation<'_, Binary, R, E> {
     /// Only requests whose body is exactly `bytes`.
     pub fn bytes(self, bytes: impl Into<Vec<u8>>) -> Self {
         let bytes = bytes.into();
-        self.condition(format!("the body is {} given bytes", bytes.len()), move |request| {
-            if request.body() == bytes.as_slice() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "the body holds other bytes than expected ({} bytes, expected {})",
-                    request.body().len(),
-                    bytes.len()
-                ))
-            }
-        })
+        self.condition(
+            format!("the body is {} given bytes", bytes.len()),
+            move |request| {
+                if request.body() == bytes.as_slice() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the body holds other bytes than expected ({} bytes, expected {})",
+                        request.body().len(),
+                        bytes.len()
+                    ))
+                }
+            },
+        )
     }
 }
 
@@ -475,7 +492,9 @@ fn short_type_name<T>() -> &'static str {
 
 fn read_json<T: DeserializeOwned>(request: &Received<'_>, type_name: &str) -> Result<T, String> {
     if request.body().is_empty() {
-        return Err(format!("the request has no body (expected a `{type_name}`)"));
+        return Err(format!(
+            "the request has no body (expected a `{type_name}`)"
+        ));
     }
     serde_json::from_slice(request.body())
         .map_err(|e| format!("the body is not a `{type_name}`: {e}"))

@@ -50,9 +50,9 @@ mod multipart;
 mod request;
 mod signature;
 
-pub use answer::{Answer, MockError, MockSuccess, Reply};
 #[doc(hidden)]
 pub use answer::Success;
+pub use answer::{Answer, MockError, MockSuccess, Reply};
 pub use expectation::{Binary, Expectation, NoBody};
 pub use multipart::{Form, Part};
 pub use request::Query;
@@ -412,7 +412,9 @@ impl wiremock::Respond for Fallback {
                     })
                     .collect();
                 let message = if reasons.is_empty() {
-                    format!("{line} matched no expectation: none is mounted for its method and path")
+                    format!(
+                        "{line} matched no expectation: none is mounted for its method and path"
+                    )
                 } else {
                     format!("{line} matched no expectation: {}", reasons.join("; "))
                 };

@@ -47,7 +47,9 @@ pub(crate) fn boundary(content_type: Option<&str>) -> Result<String, String> {
     let content_type = content_type.ok_or("the request has no Content-Type")?;
     let (kind, params) = parse_header_params(content_type)?;
     if !kind.eq_ignore_ascii_case("multipart/form-data") {
-        return Err(format!("the Content-Type is `{kind}`, not multipart/form-data"));
+        return Err(format!(
+            "the Content-Type is `{kind}`, not multipart/form-data"
+        ));
     }
     params
         .into_iter()

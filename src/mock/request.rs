@@ -29,10 +29,7 @@ impl<'r> Received<'r> {
     }
 
     pub(super) fn header(&self, name: &str) -> Option<&str> {
-        self.request
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
+        self.request.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     pub(super) fn body(&self) -> &[u8] {

@@ -7,7 +7,11 @@ use crate::signing;
 
 /// Whether `request` is signed with `access_key`/`secret_key`, or what is wrong with its
 /// signature.
-pub(super) fn check(request: &Received<'_>, access_key: &str, secret_key: &str) -> Result<(), String> {
+pub(super) fn check(
+    request: &Received<'_>,
+    access_key: &str,
+    secret_key: &str,
+) -> Result<(), String> {
     let authorization = request
         .header("authorization")
         .ok_or("the request has no Authorization header (AK/SK requests are signed)")?;
@@ -27,7 +31,11 @@ pub(super) fn check(request: &Received<'_>, access_key: &str, secret_key: &str) 
             .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
             .ok_or_else(|| format!("the Authorization header has no `{name}=`"))
     };
-    let (access, signed, signature) = (field("Access")?, field("SignedHeaders")?, field("Signature")?);
+    let (access, signed, signature) = (
+        field("Access")?,
+        field("SignedHeaders")?,
+        field("Signature")?,
+    );
     if access != access_key {
         return Err(format!(
             "the request is signed with access key `{access}`, not the test's `{access_key}`"
