@@ -22,6 +22,10 @@ pub struct NoBody;
 #[derive(Clone, Copy, Debug)]
 pub struct Binary;
 
+/// The operation's body, success and error types, held only as types (and `Send`, `Sync` whatever
+/// they are).
+type Types<B, R, E> = PhantomData<fn() -> (B, R, E)>;
+
 type Check = Box<dyn Fn(&Received<'_>) -> Result<(), String> + Send + Sync>;
 
 /// One condition on a request: what it says (for messages), and the check, which says why a
@@ -98,7 +102,7 @@ pub struct Expectation<'m, B, R, E> {
     headers: Vec<(String, String)>,
     delay: Option<Duration>,
     times: Option<Times>,
-    types: PhantomData<fn() -> (B, R, E)>,
+    types: Types<B, R, E>,
 }
 
 impl<B, R, E> Debug for Expectation<'_, B, R, E> {
