@@ -38,7 +38,8 @@
 // `limits`, `budget` and `activity` stand alone; `error`, `headers`, `deadline`, `retry`,
 // `signing` and `upload` stand alone or on those; `credentials`, `response` and `client` build on
 // them; `call` (what generated code calls) builds on all of them, and `paging` (the streams of
-// paged operations) on `call`.
+// paged operations) on `call`;
+// `mock` (feature `mock`) builds on `client`, `credentials` and `signing`.
 // What only generated code calls is unused while a family is off.
 mod activity;
 mod budget;
@@ -52,6 +53,9 @@ mod failure;
 mod headers;
 mod limits;
 pub mod paging;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod response;
 pub mod retry;
 pub mod sanitize;

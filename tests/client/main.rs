@@ -8,6 +8,8 @@ mod import_workflow;
 mod memory;
 mod paged_operations;
 mod paging;
+#[cfg(feature = "mock")]
+mod mock_server;
 mod redirects;
 mod retry_safety;
 mod runtime_behaviour;

@@ -2,7 +2,7 @@
 //! arms of its decode function (one per documented status, each decoding the read body as the
 //! model says), and the enums of its documented errors and successes.
 
-use super::{call_item, ident, own_docs, type_tokens, Names};
+use super::{call_item, ident, mock, own_docs, type_tokens, Names};
 use crate::doc_text::doc_lines;
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -207,6 +207,7 @@ impl ErrorEnums {
             statuses.join(", ")
         )]);
         let decode = error_decode(&name, &op.errors);
+        let mock_answers = mock::error_answers(&name, &op.errors);
         let tokens = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -215,6 +216,7 @@ impl ErrorEnums {
             }
 
             #decode
+            #mock_answers
         };
         self.by_content.insert(key, self.enums.len());
         self.enums.push((name.clone(), tokens));
@@ -310,12 +312,14 @@ pub(super) fn response_enum(op: &Operation, names: &Names) -> Option<TokenStream
         "The documented success answers of {}, one variant per status.",
         names.method_link
     )]);
+    let mock_answers = mock::success_answers(response, &op.successes);
     Some(quote! {
         #doc
         #[derive(Debug)]
         pub enum #response {
             #(#variants)*
         }
+        #mock_answers
     })
 }
 

@@ -11,6 +11,7 @@
 //! ([`spec_docs`]), the generator's own sentences are written as they are ([`own_docs`]).
 
 mod answer;
+mod mock;
 mod operation;
 mod paging;
 mod types;
@@ -296,6 +297,7 @@ fn family(api: &Api, index: usize) -> TokenStream {
         &mut errors,
     );
     let errors = errors.module();
+    let mock = mock::server_methods(api, index, &family.feature);
     let doc = own_docs(&[format!(
         "The request builders of the operations of `{}`.",
         family.source
@@ -308,6 +310,7 @@ fn family(api: &Api, index: usize) -> TokenStream {
             #[allow(unused_imports)]
             use crate::types;
             #operations
+            #mock
         }
 
         #errors

@@ -2,7 +2,7 @@
 //! alias, a string enum with the call machinery's `string_enum!` conversions, or a struct with
 //! its `new` constructor), behind the features of the families that reach it when shared.
 
-use super::{call_item, ident, own_docs, spec_docs, type_tokens, Gate};
+use super::{call_item, ident, mock, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
 use crate::model::{Directions, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::Namespace;
@@ -80,12 +80,14 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
         (false, true) => quote!(from = "String"),
         _ => quote!(from = "String", into = "String"),
     };
+    let mock_half = mock::other_serde_half(def.directions, true);
     quote! {
         #doc
         #cfg
         #doc_cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derives)]
         #[serde(#conversions)]
+        #mock_half
         pub enum #name {
             #( #variant_docs #names, )*
             /// A value not listed in the spec, as received.
@@ -124,11 +126,13 @@ fn struct_item(
     });
     let default = derives_default.then(|| quote!(Default,));
     let derives = serde_derives(def.directions);
+    let mock_half = mock::other_serde_half(def.directions, false);
     quote! {
         #doc
         #cfg
         #doc_cfg
         #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #mock_half
         pub struct #name {
             #(#field_items)*
             #additional
