@@ -52,10 +52,10 @@ mod error;
 mod failure;
 mod headers;
 mod limits;
-pub mod paging;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+pub mod paging;
 mod response;
 pub mod retry;
 pub mod sanitize;

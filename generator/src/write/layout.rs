@@ -265,9 +265,13 @@ impl Printer {
         let chain = !self.flat && self.breaks_chain(toks);
         let indent = if chain { indent + 1 } else { indent };
         let mut line = Line::new();
+        let mut skip_to = 0;
         for (i, tok) in toks.iter().enumerate() {
             if self.failed {
                 return;
+            }
+            if i < skip_to {
+                continue;
             }
             if chain && is_chain_call(toks, i) {
                 self.newline(indent, false);
@@ -283,6 +287,15 @@ impl Printer {
                     } else {
                         Prev::Word
                     };
+                }
+                Tok::Op(op) if op == "<" && !self.flat && line.prev == Prev::Word => {
+                    match self.long_generics(toks, i, indent, chain) {
+                        Some(close) => {
+                            line.prev = Prev::Close;
+                            skip_to = close + 1;
+                        }
+                        None => self.operator(op, &mut line),
+                    }
                 }
                 Tok::Op(op) => self.operator(op, &mut line),
                 Tok::Group(Delimiter::Brace, inner) => {
@@ -477,6 +490,53 @@ impl Printer {
             _ => inner,
         };
         flat(fields).filter(|text| text.chars().count() <= SHORT)
+    }
+
+    /// Generic arguments too long for the line (`Expectation<'_, Body, Answer, Error>`), one per
+    /// line: the index of their closing `>`, or `None` (nothing written) when they fit.
+    fn long_generics(
+        &mut self,
+        toks: &[Tok],
+        open: usize,
+        indent: usize,
+        chain: bool,
+    ) -> Option<usize> {
+        let mut angles = Angles::default();
+        let mut close = None;
+        for (j, tok) in toks.iter().enumerate().skip(open) {
+            match tok {
+                Tok::Op(op) => {
+                    angles.track(op);
+                    if angles.outside() {
+                        close = Some(j);
+                        break;
+                    }
+                    if op == ";" {
+                        return None;
+                    }
+                }
+                Tok::Group(Delimiter::Brace, _) => return None,
+                _ => {}
+            }
+        }
+        let close = close?;
+        let inner = &toks[open + 1..close];
+        let elements = split_commas(inner);
+        let width = flat(&toks[open..=close])?.chars().count() + tail_width(toks, close + 1, chain);
+        if elements.len() < 2 || self.column() + width <= WIDTH {
+            return None;
+        }
+        self.out.push('<');
+        for (element, _) in elements {
+            if !element.is_empty() {
+                self.newline(indent + 1, false);
+                self.sequence(element, indent + 1);
+                self.out.push(',');
+            }
+        }
+        self.newline(indent, false);
+        self.out.push('>');
+        Some(close)
     }
 
     /// Whether `toks` is a method chain too long for the line: two calls or more, each after
@@ -749,6 +809,19 @@ mod tests {
     }
 
     #[test]
+    fn long_generic_arguments_break_one_per_line() {
+        let tokens = quote! {
+            impl Server {
+                pub fn list_workflows(&self) -> crate::mock::Expectation<'_, crate::mock::NoBody, types::ListWorkflowsResponse, ListWorkflowsError> { x }
+            }
+        };
+        assert_eq!(
+            layout(tokens),
+            "impl Server {\n    pub fn list_workflows(\n        &self,\n    ) -> crate::mock::Expectation<\n        '_,\n        crate::mock::NoBody,\n        types::ListWorkflowsResponse,\n        ListWorkflowsError,\n    > {\n        x\n    }\n}\n"
+        );
+    }
+
+    #[test]
     fn doc_text_is_unescaped_and_multi_line_docs_stay_attributes() {
         let tokens = quote! {
             #[doc = " Quotes \" and \\ and \u{e9}."]
@@ -783,6 +856,13 @@ mod tests {
                 proc_macro2::TokenTree::Literal(literal) => {
                     let text = literal.to_string();
                     out.push(super::string_value(&text).map_or(text, |v| format!("string {v:?}")));
+                }
+                // A comma the layout adds after the last generic argument.
+                proc_macro2::TokenTree::Punct(p)
+                    if p.as_char() == '>' && out.last().is_some_and(|t| t == ",") =>
+                {
+                    out.pop();
+                    out.push(">".to_owned());
                 }
                 other => out.push(other.to_string()),
             }
