@@ -31,7 +31,7 @@
 //!
 //! ```no_run
 //! // In a build script or a tool:
-//! let report = generator::Config::new()
+//! let report = secmaster_codegen::Config::new()
 //!     .spec_dir("spec")
 //!     .out_dir("generated")
 //!     .generate()
@@ -42,6 +42,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod cli;
 pub mod coverage;
 mod diagnostic;
 mod doc_text;

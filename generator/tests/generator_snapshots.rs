@@ -6,9 +6,9 @@ use std::path::Path;
 
 fn render(spec: &Path) -> String {
     let config = if spec.is_dir() {
-        generator::Config::new().spec_dir(spec)
+        secmaster_codegen::Config::new().spec_dir(spec)
     } else {
-        generator::Config::new().spec_file(spec)
+        secmaster_codegen::Config::new().spec_file(spec)
     };
     let files = config.render().unwrap_or_else(|e| panic!("{e}"));
     // The root file, the family's and (when several families share types) the shared one, each
