@@ -158,7 +158,7 @@ fn the_command_writes_nothing_exits_1_and_prints_the_message() {
     let out = output_folder();
     let before = contents(out.path());
     for spec in bad_specs() {
-        let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        let output = Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
             .arg("--spec")
             .arg(&spec)
             .arg("--out")
@@ -177,7 +177,7 @@ fn the_command_writes_nothing_exits_1_and_prints_the_message() {
             spec.display()
         );
         // `--check` writes nothing either, and fails the same way.
-        let check = Command::new(env!("CARGO_BIN_EXE_generator"))
+        let check = Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
             .arg("--check")
             .arg("--spec")
             .arg(&spec)
