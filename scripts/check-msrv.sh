@@ -6,7 +6,7 @@
 # usage: scripts/check-msrv.sh   (prints the highest rust-version found; exit 1 on a violation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo metadata --format-version 1 --all-features --locked | jq -r '
+report=$(cargo metadata --format-version 1 --all-features --locked | jq -r '
   def v: split(".") | map(tonumber) | . + [0, 0, 0] | .[0:3];
   (.packages | map({key: .id, value: .}) | from_entries) as $pkgs
   | (.resolve.nodes
@@ -24,6 +24,8 @@ cargo metadata --format-version 1 --all-features --locked | jq -r '
   | (max_by(.rust_version | v)) as $top
   | (map(select((.rust_version | v) > ($msrv | v))) | map("\(.name) \(.version) needs Rust \(.rust_version)")) as $over
   | if ($over | length) > 0
-    then ($over[] | "error: \(.), above our rust-version \($msrv): lower the dependency (cargo update -p NAME --precise VERSION) or raise rust-version in both Cargo.toml files"), "FAIL"
+    then $over[] | "error: \(.), above our rust-version \($msrv): lower the dependency (cargo update -p NAME --precise VERSION) or raise rust-version in both Cargo.toml files"
     else "rust-version \($msrv): every locked dependency builds with it (the highest, \($top.name) \($top.version), needs \($top.rust_version))"
-    end' | tee /dev/stderr | { ! grep -qx FAIL; }
+    end')
+echo "$report"
+! grep -q '^error:' <<<"$report"
