@@ -54,9 +54,11 @@
 //!   yaml-rust2, syn with its `full` parser). The published package has no `spec/`: there the
 //!   feature stops the build with a message saying so.
 //!
-//! Without `regenerate`, none of the generator's crates is compiled. syn itself is still
-//! compiled, for proc macros of the dependencies (serde's derive, and reqwest's URL parser
-//! through `url`, `idna` and `displaydoc`): that is outside this crate's control.
+//! Without `regenerate`, none of the generator's crates is compiled. syn itself still is, with
+//! its `full` parser, for the proc macros of dependencies: serde's derive, and the derives of
+//! the Unicode tables (`displaydoc`, `yoke-derive`, `zerovec-derive`, ...) that reqwest's URL
+//! parser reaches through `url` and `idna`. That is outside this crate's control; its own
+//! dependency on `tracing` leaves out the `#[instrument]` macro for that reason.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -12,7 +12,9 @@
 //! - [`Error`], and [`Diagnostics`] (each a [`Diagnostic`] with its [`Location`] and [`Note`]s):
 //!   every fault of the spec, placed and with how to mend it;
 //! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
-//!   (`generator import-doc`).
+//!   (`generator import-doc`);
+//! - [`cli`]: the command line, which the `secmaster-codegen` binary and the workspace's
+//!   `cargo run -p generator` both run.
 //!
 //! # Pipeline
 //!
