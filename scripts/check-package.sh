@@ -61,8 +61,8 @@ for name in "${generator_crates[@]}"; do
   fi
 done
 # syn itself is compiled, for the proc macros of dependencies the client does not control
-# (serde's derive; icu's derives and displaydoc through reqwest, url and idna): named here, so
-# that a new path to it shows in the log.
+# (serde's derive; futures' macros; icu's derives and displaydoc through reqwest, url and idna),
+# named here so that a new path to it shows in the log.
 syn_users=""
 for spec in $(grep -o '^syn v[0-9.]*' <<<"$tree" | sort -u | sed 's/ v/@/'); do
   syn_users+="$spec: $(cd "$consumer" && cargo tree -q "${patch[@]}" -e normal,build --target all --prefix none --depth 1 --invert "$spec" |

@@ -55,9 +55,10 @@
 //!   feature stops the build with a message saying so.
 //!
 //! Without `regenerate`, none of the generator's crates is compiled. syn itself still is, with
-//! its `full` parser, for the proc macros of dependencies: serde's derive, and the derives of
-//! the Unicode tables (`displaydoc`, `yoke-derive`, `zerovec-derive`, ...) that reqwest's URL
-//! parser reaches through `url` and `idna`. That is outside this crate's control; its own
+//! its `full` parser, for the proc macros of dependencies: serde's derive, futures' macros
+//! (which reqwest's HTTP stack turns on), and the derives of the Unicode tables (`displaydoc`,
+//! `yoke-derive`, `zerovec-derive`, ...) that reqwest's URL parser reaches through `url` and
+//! `idna`. That is outside this crate's control; its own
 //! dependency on `tracing` leaves out the `#[instrument]` macro for that reason.
 
 #![warn(missing_docs)]
