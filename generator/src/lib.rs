@@ -417,3 +417,8 @@ fn render_unit(
     let contents = write::format(tokens, &unit.sources(api), fingerprint)?;
     Ok(OutputFile { name, contents })
 }
+
+/// The README's example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
