@@ -7,7 +7,7 @@
 #        `scripts/measure-compile.sh ours spec workflows`; `none` for the runtime alone; empty for
 #        the default, every family)
 #        scripts/measure-compile.sh progenitor SPEC.yaml            e.g. progenitor /tmp/synthetic/merged.yaml
-# Make the synthetic spec with: cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic
+# Make the synthetic spec with: cargo bench -p secmaster-codegen --bench generate -- --write-spec 500 /tmp/synthetic
 # progenitor's generator is built by scripts/build-progenitor-peer.sh (outside the repository).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

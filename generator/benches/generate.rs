@@ -2,11 +2,11 @@
 //! 500 and 2,000 operations, optionally beside a peer generator run on the same spec in the same run.
 //!
 //! ```sh
-//! cargo bench -p generator --bench generate                       # 500 and 2000 operations, 5 runs
-//! cargo bench -p generator --bench generate -- --ops 2000 --runs 9
-//! cargo bench -p generator --bench generate -- --peer /tmp/progenitor-peer/target/release/progenitor-peer
-//! cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic   # the spec alone
-//! cargo bench -p generator --bench generate -- --edit-one-family   # regeneration after one edit
+//! cargo bench -p secmaster-codegen --bench generate                       # 500 and 2000 operations, 5 runs
+//! cargo bench -p secmaster-codegen --bench generate -- --ops 2000 --runs 9
+//! cargo bench -p secmaster-codegen --bench generate -- --peer /tmp/progenitor-peer/target/release/progenitor-peer
+//! cargo bench -p secmaster-codegen --bench generate -- --write-spec 500 /tmp/synthetic   # the spec alone
+//! cargo bench -p secmaster-codegen --bench generate -- --edit-one-family   # regeneration after one edit
 //! ```
 //!
 //! Each run is its own process (the bench runs itself again with `--child`), so that its peak
@@ -230,7 +230,7 @@ fn child(args: &[String]) -> Result<(), String> {
     let [spec, out] = args else {
         return Err("--child needs SPEC_DIR OUT_DIR".into());
     };
-    generator::Config::new()
+    secmaster_codegen::Config::new()
         .spec_dir(spec)
         .out_dir(out)
         .generate()
@@ -257,14 +257,14 @@ fn regenerate_after_one_edit(spec_dir: &Path, scratch: &Path, ops: usize) -> Res
     let out = scratch.join(format!("warm-{ops}"));
     let generate = || {
         let start = Instant::now();
-        let outcomes = generator::Config::new()
+        let outcomes = secmaster_codegen::Config::new()
             .spec_dir(spec_dir)
             .out_dir(&out)
             .generate()
             .map_err(|e| e.to_string())?;
         let written = outcomes
             .iter()
-            .filter(|(_, o)| matches!(o, generator::WriteOutcome::Written))
+            .filter(|(_, o)| matches!(o, secmaster_codegen::WriteOutcome::Written))
             .count();
         Ok::<_, String>((start.elapsed().as_secs_f64(), written, outcomes.len()))
     };

@@ -13,7 +13,9 @@
 //!   every fault of the spec, placed and with how to mend it;
 //! - [`paging`]: which operations page and how (`generator paging`);
 //! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
-//!   (`generator import-doc`).
+//!   (`generator import-doc`);
+//! - [`cli`]: the command line, which the `secmaster-codegen` binary and the workspace's
+//!   `cargo run -p generator` both run.
 //!
 //! # Pipeline
 //!
@@ -32,7 +34,7 @@
 //!
 //! ```no_run
 //! // In a build script or a tool:
-//! let report = generator::Config::new()
+//! let report = secmaster_codegen::Config::new()
 //!     .spec_dir("spec")
 //!     .out_dir("generated")
 //!     .generate()
@@ -43,6 +45,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod cli;
 pub mod coverage;
 mod diagnostic;
 mod doc_text;
@@ -410,3 +413,8 @@ fn render_unit(api: &model::Api, unit: emit::Unit, previous: Option<&Path>) -> O
     let contents = write::format(&prepared, &unit.sources(api));
     OutputFile { name, contents }
 }
+
+/// The README's example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -2,7 +2,7 @@
 //! in `shared.rs` behind their features, the features block of the manifest kept in sync, and
 //! regeneration that formats only the files an edit changes.
 
-use generator::{Config, WriteOutcome};
+use secmaster_codegen::{Config, WriteOutcome};
 use std::path::{Path, PathBuf};
 
 const FAMILIES: &str = "tests/fixtures/families";

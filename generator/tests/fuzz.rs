@@ -3,7 +3,7 @@
 //! crashed on (`tests/fixtures/fuzz_regressions/`). The long run is
 //! `cargo run --release -p generator --bin fuzz-specs -- --seconds 600`.
 
-#[path = "../src/bin/fuzz_specs/fuzz.rs"]
+#[path = "../cli/src/bin/fuzz_specs/fuzz.rs"]
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ fn former_crashes_are_fixed() {
 /// generator/tests/fixtures/good_specs/hostile_docs.yaml`).
 #[test]
 fn hostile_descriptions_are_accepted() {
-    let files = generator::Config::new()
+    let files = secmaster_codegen::Config::new()
         .spec_file("tests/fixtures/good_specs/hostile_docs.yaml")
         .render()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -2,14 +2,14 @@
 //! the emitter writes for the real spec, and the report of a fixture with every shape the model
 //! pages or refuses.
 
-use generator::paging::Report;
+use secmaster_codegen::paging::Report;
 use std::path::Path;
 
 fn report(spec: &Path) -> Report {
     let config = if spec.is_dir() {
-        generator::Config::new().spec_dir(spec)
+        secmaster_codegen::Config::new().spec_dir(spec)
     } else {
-        generator::Config::new().spec_file(spec)
+        secmaster_codegen::Config::new().spec_file(spec)
     };
     Report::of(&config).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -20,7 +20,7 @@ fn report(spec: &Path) -> Report {
 fn every_paged_operation_of_the_spec_has_its_streams_in_the_generated_code() {
     let spec = Path::new("../spec");
     let report = report(spec);
-    let files = generator::Config::new()
+    let files = secmaster_codegen::Config::new()
         .spec_dir(spec)
         .render()
         .unwrap_or_else(|e| panic!("{e}"));

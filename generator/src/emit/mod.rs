@@ -183,23 +183,34 @@ fn root(api: &Api) -> TokenStream {
         }
         operation_exports.extend(quote!(#cfg pub use crate::#module::operations::*;));
         let file = format!("{}.rs", family.module);
-        let mut doc = vec![format!("The API family of `{}`:", family.source)];
+        let count = api.operations.iter().filter(|op| op.family == i).count();
+        let plural = if count == 1 { "" } else { "s" };
+        // The summary line is what the crate root's module list shows: with one module per
+        // family, that list is the table of the family features.
+        let mut doc = vec![
+            format!(
+                "Feature `{feature}`: the {count} operation{plural} of `{}`.",
+                family.source
+            ),
+            String::new(),
+        ];
         if own_types {
             doc.push(
-                "its request builders ([`operations`]) and the types only it uses ([`types`]),"
+                "The family's request builders ([`operations`]) and the types only it uses ([`types`]),"
                     .to_owned(),
             );
             doc.push("both also in the crate's `operations` and `types`.".to_owned());
         } else {
             doc.push(
-                "its request builders ([`operations`]), also in the crate's `operations`."
+                "The family's request builders ([`operations`]), also in the crate's `operations`."
                     .to_owned(),
             );
         }
         doc.push(String::new());
         doc.push(format!(
-            "Compiled with the `{feature}` feature (on by default)."
+            "Compiled with the `{feature}` feature (on by default, through `full`), which also adds the"
         ));
+        doc.push("family's methods to the client handles and pulls in no dependency.".to_owned());
         let doc = own_docs(&doc);
         modules.extend(quote! {
             #doc

@@ -3,7 +3,7 @@
 //! `catch_unwind`. Every case must end in `Ok` or in a spec error, never in a panic nor in an
 //! internal error; accepted specs must give code without duplicate names.
 //!
-//! Deterministic for a given seed and corpus. A short run is part of `cargo test -p generator`
+//! Deterministic for a given seed and corpus. A short run is part of `cargo test -p secmaster-codegen`
 //! (`tests/fuzz.rs`); a long one is `cargo run --release -p generator --bin fuzz-specs -- --seconds
 //! 600`. Inputs that crash are saved, and become fixtures under `tests/fixtures/fuzz_regressions/`.
 //!
@@ -160,7 +160,7 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
     if std::fs::create_dir_all(dir).is_err() {
         return (Outcome::Rejected, Vec::new());
     }
-    let mut config = generator::Config::new();
+    let mut config = secmaster_codegen::Config::new();
     for (name, bytes) in files {
         let path = dir.join(name);
         if std::fs::write(&path, bytes).is_err() {
@@ -187,7 +187,7 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
             Ok(()) => (Outcome::Accepted, Vec::new()),
             Err(what) => (Outcome::Crashed(what), Vec::new()),
         },
-        Ok(Err(generator::Error::Spec(diagnostics))) => {
+        Ok(Err(secmaster_codegen::Error::Spec(diagnostics))) => {
             let unplaced = diagnostics
                 .0
                 .iter()
@@ -196,10 +196,10 @@ pub fn run_case(dir: &Path, files: &[(String, Vec<u8>)]) -> (Outcome, Vec<String
                 .collect();
             (Outcome::Rejected, unplaced)
         }
-        Ok(Err(generator::Error::Io { .. } | generator::Error::Manifest { .. })) => {
-            (Outcome::Rejected, Vec::new())
-        }
-        Ok(Err(generator::Error::Internal(message))) => (
+        Ok(Err(
+            secmaster_codegen::Error::Io { .. } | secmaster_codegen::Error::Manifest { .. },
+        )) => (Outcome::Rejected, Vec::new()),
+        Ok(Err(secmaster_codegen::Error::Internal(message))) => (
             Outcome::Crashed(format!("internal error: {message}")),
             Vec::new(),
         ),
@@ -215,7 +215,7 @@ fn check_output(text: &str) -> Result<(), String> {
 
 /// [`check_output`] over every file of one run, each in its module (the root file is the crate,
 /// a family's file its module), so that methods two families add to one handle are compared too.
-pub fn check_outputs(files: &[generator::OutputFile]) -> Result<(), String> {
+pub fn check_outputs(files: &[secmaster_codegen::OutputFile]) -> Result<(), String> {
     let modules: Vec<(String, &str)> = files
         .iter()
         .map(|f| {
