@@ -50,9 +50,13 @@
 //!   retries).
 //! - `regenerate`: for a checkout of the repository that extends its spec. The build script
 //!   regenerates the client from `spec/` with the generator crate, `secmaster-codegen`, as a
-//!   build-dependency, which pulls in its dependencies (prettyplease, openapiv3, serde_yaml,
-//!   yaml-rust2, syn with its `full` parser). The published package has no `spec/`: there the
-//!   feature stops the build with a message saying so.
+//!   build-dependency, which pulls in its dependencies (openapiv3, serde_yaml, yaml-rust2, syn
+//!   with its `full` parser). The published package has no `spec/`: there the feature stops the
+//!   build with a message saying so.
+//! - `mock`: [`mock::MockServer`], a typed mock of the API on loopback for the tests of code
+//!   that uses the client (enable it under `[dev-dependencies]`): one method per operation of
+//!   the enabled families. It pulls in wiremock, and makes every generated type both
+//!   serializable and deserializable.
 //!
 //! Without `regenerate`, none of the generator's crates is compiled. syn itself still is, with
 //! its `full` parser, for the proc macros of dependencies: serde's derive, futures' macros
