@@ -100,8 +100,9 @@ paged_operations!(
 #[test]
 fn every_operation_the_model_pages_has_streams_on_its_builder() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/spec");
-    let report = secmaster_codegen::paging::Report::of(&secmaster_codegen::Config::new().spec_dir(spec))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        secmaster_codegen::paging::Report::of(&secmaster_codegen::Config::new().spec_dir(spec))
+            .unwrap_or_else(|e| panic!("{e}"));
     let mut model: Vec<String> = report.paged.iter().map(|p| p.request.clone()).collect();
     model.sort();
     let mut checked: Vec<String> = checked().into_iter().map(str::to_owned).collect();
