@@ -26,7 +26,7 @@ pub(super) fn schema_docs(schema: &Schema) -> Docs {
 }
 
 /// Appends to `docs` the facts a caller needs that the Rust type does not carry (defaults,
-/// ranges, lengths): in the paragraph of a description that ends in plain text, else in a
+/// ranges, lengths): on the last line of a description that ends in plain text, else in a
 /// paragraph of their own (after a list or a code block, a line would join them).
 pub(super) fn add_constraint_docs(docs: &mut Docs, schema: &Schema) {
     let Some(sentence) = constraint_sentence(schema) else {
@@ -40,10 +40,17 @@ pub(super) fn add_constraint_docs(docs: &mut Docs, schema: &Schema) {
                 .split_once(". ")
                 .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
     });
-    if !plain && !docs.is_empty() {
-        docs.push(String::new());
+    match docs.last_mut() {
+        Some(last) if plain => {
+            last.push(' ');
+            last.push_str(&sentence);
+        }
+        Some(_) => {
+            docs.push(String::new());
+            docs.push(sentence);
+        }
+        None => docs.push(sentence),
     }
-    docs.push(sentence);
 }
 
 /// The defaults, ranges and lengths of `schema` as a sentence.
