@@ -2,7 +2,8 @@
 //! use the client), regenerates the client from `spec/` at build time, so that editing the spec
 //! and building updates the client. The output goes to `generated/` (checked in for review);
 //! where the source tree cannot be written (a vendored or packaged copy) it goes to OUT_DIR
-//! instead. Files are only rewritten when their content changes, and only the files whose content
+//! instead. The published package ships `generated/` but not `spec/`: there the feature stops the
+//! build with a message saying to regenerate in a checkout. Files are only rewritten when their content changes, and only the files whose content
 //! changes are formatted, so an unchanged spec causes no rebuild. The API families' features in
 //! Cargo.toml must list the spec's families: a build with a stale list fails and says what to
 //! run.
@@ -21,10 +22,16 @@ mod regenerate {
     use std::path::PathBuf;
 
     pub fn run() {
+        if !std::path::Path::new("spec").is_dir() {
+            // The published package: its generated code is complete, and there is no spec to
+            // regenerate it from.
+            println!("cargo::error=the `regenerate` feature rebuilds the client from spec/, which this copy of secmaster does not have (the published package ships only the generated code); turn the feature off, or depend on a checkout of the repository (a path or git dependency) to regenerate from its spec/");
+            std::process::exit(1);
+        }
         println!("cargo:rerun-if-changed=spec");
         println!("cargo:rerun-if-changed=generator/src");
         println!("cargo:rerun-if-changed=Cargo.toml");
-        let config = generator::Config::new()
+        let config = secmaster_codegen::Config::new()
             .spec_dir("spec")
             .manifest("Cargo.toml");
         let files = match config.render() {
@@ -35,7 +42,7 @@ mod regenerate {
                 // how to mend it`) reads well there. The full report, with source excerpts, goes
                 // to stderr, which cargo prints under `--- stderr`.
                 match &e {
-                    generator::Error::Spec(diagnostics) => {
+                    secmaster_codegen::Error::Spec(diagnostics) => {
                         for line in diagnostics.headlines() {
                             println!("cargo::error={}", line.replace(['\n', '\r'], " "));
                         }
@@ -52,7 +59,7 @@ mod regenerate {
             }
         };
         let generated = PathBuf::from("generated");
-        if let Err(e) = generator::write_all(&generated, &files) {
+        if let Err(e) = secmaster_codegen::write_all(&generated, &files) {
             let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
                 println!("cargo::error=cannot write generated/ ({e}), and OUT_DIR is not set");
                 std::process::exit(1);
@@ -60,7 +67,7 @@ mod regenerate {
             println!(
                 "cargo:warning=cannot write generated/ ({e}); using a fresh copy in OUT_DIR instead"
             );
-            if let Err(e) = generator::write_all(&out_dir, &files) {
+            if let Err(e) = secmaster_codegen::write_all(&out_dir, &files) {
                 eprintln!(
                     "cannot write the generated client to {}: {e}",
                     out_dir.display()

@@ -7,7 +7,7 @@
 #        `scripts/measure-compile.sh ours spec workflows`; `none` for the runtime alone; empty for
 #        the default, every family)
 #        scripts/measure-compile.sh progenitor SPEC.yaml            e.g. progenitor /tmp/synthetic/merged.yaml
-# Make the synthetic spec with: cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic
+# Make the synthetic spec with: cargo bench -p secmaster-codegen --bench generate -- --write-spec 500 /tmp/synthetic
 # progenitor's generator is built by scripts/build-progenitor-peer.sh (outside the repository).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,12 +16,12 @@ spec=${2:?spec}
 features=${3:-}
 scratch=${MEASURE_DIR:-/tmp/measure-compile-$kind}
 export CARGO_TARGET_DIR="$scratch/target"
-measure() { # prints seconds and peak KiB of one cargo build of the crate alone
+measure() { # prints wall seconds, peak KiB and CPU seconds (user, system) of one build of the crate alone
   local crate=$1
   shift
   (cd "$scratch/crate" && cargo build -q "$@" >/dev/null 2>&1) # dependencies, and a first build
   (cd "$scratch/crate" && cargo clean -q -p "$crate")
-  (cd "$scratch/crate" && /usr/bin/time -f "%e %M" cargo build -q "$@" 2>&1 >/dev/null | tail -1)
+  (cd "$scratch/crate" && /usr/bin/time -f "%e %M %U %S" cargo build -q "$@" 2>&1 >/dev/null | tail -1)
 }
 mkdir -p "$scratch"
 case $kind in
@@ -41,7 +41,7 @@ case $kind in
       none) args+=(--no-default-features) ;;    # the runtime alone
       *) args+=(--no-default-features --features "$features") ;;
     esac
-    read -r seconds kib < <(measure secmaster "${args[@]}")
+    read -r seconds kib user system < <(measure secmaster "${args[@]}")
     lines=$(cat "$scratch/crate/generated/"*.rs | wc -l)
     ;;
   progenitor)
@@ -72,9 +72,10 @@ uuid = { version = "1", features = ["serde"] }
 debug = "line-tables-only"
 TOML
     printf '#![allow(warnings)]\ninclude!("client.rs");\n' > "$scratch/crate/src/lib.rs"
-    read -r seconds kib < <(measure progenitor-generated --lib)
+    read -r seconds kib user system < <(measure progenitor-generated --lib)
     lines=$(wc -l < "$scratch/crate/src/client.rs")
     ;;
   *) echo "usage: $0 ours SPEC_DIR [FEATURES] | progenitor SPEC.yaml" >&2; exit 2 ;;
 esac
-echo "$kind: ${seconds} s, peak $((kib / 1024)) MiB, ${lines} generated lines"
+# CPU time (user + system) varies less than wall time on a machine shared with other work.
+echo "$kind: ${seconds} s (CPU ${user} s user + ${system} s system), peak $((kib / 1024)) MiB, ${lines} generated lines"

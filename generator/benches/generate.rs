@@ -2,11 +2,11 @@
 //! 500 and 2,000 operations, optionally beside a peer generator run on the same spec in the same run.
 //!
 //! ```sh
-//! cargo bench -p generator --bench generate                       # 500 and 2000 operations, 5 runs
-//! cargo bench -p generator --bench generate -- --ops 2000 --runs 9
-//! cargo bench -p generator --bench generate -- --peer /tmp/progenitor-peer/target/release/progenitor-peer
-//! cargo bench -p generator --bench generate -- --write-spec 500 /tmp/synthetic   # the spec alone
-//! cargo bench -p generator --bench generate -- --edit-one-family   # regeneration after one edit
+//! cargo bench -p secmaster-codegen --bench generate                       # 500 and 2000 operations, 5 runs
+//! cargo bench -p secmaster-codegen --bench generate -- --ops 2000 --runs 9
+//! cargo bench -p secmaster-codegen --bench generate -- --peer /tmp/progenitor-peer/target/release/progenitor-peer
+//! cargo bench -p secmaster-codegen --bench generate -- --write-spec 500 /tmp/synthetic   # the spec alone
+//! cargo bench -p secmaster-codegen --bench generate -- --edit-one-family   # regeneration after one edit
 //! ```
 //!
 //! Each run is its own process (the bench runs itself again with `--child`), so that its peak
@@ -100,11 +100,14 @@ fn run(args: &[String]) -> Result<(), String> {
     bench(&options)
 }
 
-/// One measured run: seconds, peak resident set in KiB, lines written.
+/// One measured run: seconds, peak resident set in KiB, lines written (those of the client: the
+/// mock's, compiled only with the `mock` feature, are counted apart, as progenitor writes its
+/// httpmock code apart when asked).
 struct Sample {
     seconds: f64,
     peak_kib: u64,
     lines: usize,
+    mock_lines: usize,
 }
 
 fn bench(options: &Options) -> Result<(), String> {
@@ -164,8 +167,17 @@ fn summarize(ops: usize, name: &str, samples: &[Sample]) -> (f64, f64, f64) {
     let median = seconds.get(seconds.len() / 2).copied().unwrap_or(f64::NAN);
     let peak = samples.iter().map(|s| s.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
     let lines = samples.last().map_or(0, |s| s.lines) as f64;
+    let mock = samples.last().map_or(0, |s| s.mock_lines);
+    let mock = if mock > 0 {
+        format!(
+            "  (and {mock} lines of the mock, {:.1}/op)",
+            mock as f64 / ops as f64
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{:>6}  {:<12} {:>10.3} {:>10.1} {:>10} {:>8.1}",
+        "{:>6}  {:<12} {:>10.3} {:>10.1} {:>10} {:>8.1}{mock}",
         ops,
         name,
         median,
@@ -201,16 +213,19 @@ fn measure(command: &mut Command, out: &Path) -> Result<Sample, String> {
         .find_map(|line| line.strip_prefix("vmhwm_kib="))
         .and_then(|n| n.trim().parse().ok())
         .ok_or_else(|| format!("{command:?} did not print vmhwm_kib=N"))?;
+    let (lines, mock_lines) = lines_under(out);
     Ok(Sample {
         seconds,
         peak_kib,
-        lines: lines_under(out),
+        lines: lines - mock_lines,
+        mock_lines,
     })
 }
 
-fn lines_under(dir: &Path) -> usize {
+/// Lines of the files under `dir`, and how many of them only the `mock` feature compiles.
+fn lines_under(dir: &Path) -> (usize, usize) {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
+        return (0, 0);
     };
     entries
         .flatten()
@@ -219,10 +234,36 @@ fn lines_under(dir: &Path) -> usize {
             if path.is_dir() {
                 lines_under(&path)
             } else {
-                std::fs::read_to_string(&path).map_or(0, |text| text.lines().count())
+                std::fs::read_to_string(&path)
+                    .map_or((0, 0), |text| (text.lines().count(), mock_lines(&text)))
             }
         })
-        .sum()
+        .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+}
+
+/// Lines of items under `#[cfg(feature = "mock")]` (to the end of the item) and of
+/// `#[cfg_attr(feature = "mock", ...)]` attributes.
+fn mock_lines(text: &str) -> usize {
+    let mut count = 0;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        if line.starts_with("#[cfg_attr(feature = \"mock\"") {
+            count += 1;
+        } else if line == "#[cfg(feature = \"mock\")]" {
+            count += 1;
+            let mut depth = 0i64;
+            for line in lines.by_ref() {
+                count += 1;
+                depth += line.matches('{').count() as i64 - line.matches('}').count() as i64;
+                let end = line.trim_end();
+                if depth <= 0 && (end.ends_with('}') || end.ends_with(';')) {
+                    break;
+                }
+            }
+        }
+    }
+    count
 }
 
 /// The child: one generation, then its own peak resident set.
@@ -230,7 +271,7 @@ fn child(args: &[String]) -> Result<(), String> {
     let [spec, out] = args else {
         return Err("--child needs SPEC_DIR OUT_DIR".into());
     };
-    generator::Config::new()
+    secmaster_codegen::Config::new()
         .spec_dir(spec)
         .out_dir(out)
         .generate()
@@ -257,14 +298,14 @@ fn regenerate_after_one_edit(spec_dir: &Path, scratch: &Path, ops: usize) -> Res
     let out = scratch.join(format!("warm-{ops}"));
     let generate = || {
         let start = Instant::now();
-        let outcomes = generator::Config::new()
+        let outcomes = secmaster_codegen::Config::new()
             .spec_dir(spec_dir)
             .out_dir(&out)
             .generate()
             .map_err(|e| e.to_string())?;
         let written = outcomes
             .iter()
-            .filter(|(_, o)| matches!(o, generator::WriteOutcome::Written))
+            .filter(|(_, o)| matches!(o, secmaster_codegen::WriteOutcome::Written))
             .count();
         Ok::<_, String>((start.elapsed().as_secs_f64(), written, outcomes.len()))
     };

@@ -1,8 +1,8 @@
 //! Hostile specs: how long the generator takes to refuse or read each, and its peak memory.
 //!
 //! ```sh
-//! cargo bench -p generator --bench hostile                    # every case
-//! cargo bench -p generator --bench hostile -- deep repeated   # the cases whose names contain a word
+//! cargo bench -p secmaster-codegen --bench hostile                    # every case
+//! cargo bench -p secmaster-codegen --bench hostile -- deep repeated   # the cases whose names contain a word
 //! ```
 //!
 //! Each case is a spec made here (none is committed: some are tens of megabytes), given to the
@@ -269,7 +269,7 @@ fn child(args: &[String]) -> Result<(), String> {
     let [spec, out] = args else {
         return Err("--child needs SPEC_DIR OUT_DIR".into());
     };
-    match generator::Config::new()
+    match secmaster_codegen::Config::new()
         .spec_dir(spec)
         .out_dir(out)
         .render()

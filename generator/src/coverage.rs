@@ -2,8 +2,8 @@
 //!
 //! Teams extending the spec run it to see what is left. It reads only the `paths` of each spec
 //! file (method, path template, operationId), so it answers even for a spec the generator would
-//! still reject, and matches them to the official list (see [`crate::official`]) by method and
-//! path, placeholders' names aside.
+//! still reject, and matches them to the official list (`secmaster-operations.tsv`, compiled
+//! in) by method and path, placeholders' names aside.
 
 use crate::official::{official_operations, OfficialOperation, FAMILIES};
 use std::collections::BTreeSet;

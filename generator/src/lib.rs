@@ -11,10 +11,13 @@
 //!   build script calls, with a fallback folder), with [`OutputFile`] and [`WriteOutcome`];
 //! - [`Error`], and [`Diagnostics`] (each a [`Diagnostic`] with its [`Location`] and [`Note`]s):
 //!   every fault of the spec, placed and with how to mend it;
+//! - [`paging`]: which operations page and how (`generator paging`);
 //! - [`import_doc`]: transcribing an API reference page into an OpenAPI operation
 //!   (`generator import-doc`);
 //! - [`limits`]: the bounds on what a spec may be (file and total size, operations, items of
-//!   the client, nesting), each refused at once with a message naming it.
+//!   the client, nesting), each refused at once with a message naming it;
+//! - [`cli`]: the command line, which the `secmaster-codegen` binary and the workspace's
+//!   `cargo run -p generator` both run.
 //!
 //! # Pipeline
 //!
@@ -34,7 +37,7 @@
 //!
 //! ```no_run
 //! // In a build script or a tool:
-//! let report = generator::Config::new()
+//! let report = secmaster_codegen::Config::new()
 //!     .spec_dir("spec")
 //!     .out_dir("generated")
 //!     .generate()
@@ -45,6 +48,7 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod cli;
 pub mod coverage;
 mod diagnostic;
 mod doc_text;
@@ -56,6 +60,7 @@ mod manifest;
 mod model;
 mod names;
 mod official;
+pub mod paging;
 mod parallel;
 mod place;
 mod reference;
@@ -386,36 +391,35 @@ fn listed(names: &[String]) -> String {
 }
 
 /// Renders a built model to output files: one per family, the shared types and the root, each
-/// formatted apart, on as many threads as there are cores. A file whose tokens are those of the
+/// laid out apart, on as many threads as there are cores. A file whose tokens are those of the
 /// file already in `previous` (its fingerprint says so, and its text is as written) is taken as it
-/// is, not formatted again: regenerating after an edit formats only the files it changes.
+/// is, not laid out again: regenerating after an edit lays out only the files it changes.
 fn render_api(api: &model::Api, previous: Option<&Path>) -> Result<Vec<OutputFile>, Error> {
     // The largest files first, so that no core is left with a large one at the end.
     let mut units: Vec<(usize, emit::Unit)> = emit::units(api).into_iter().enumerate().collect();
     units.sort_by_key(|(_, unit)| std::cmp::Reverse(unit.weight(api)));
     let mut files = parallel::map(units, |(i, unit)| (i, render_unit(api, unit, previous)));
     files.sort_by_key(|(i, _)| *i);
-    files
-        .into_iter()
-        .map(|(_, file)| file.map_err(Error::Internal))
-        .collect()
+    Ok(files.into_iter().map(|(_, file)| file).collect())
 }
 
-/// One output file: its previous text when its tokens did not change, else formatted anew.
-fn render_unit(
-    api: &model::Api,
-    unit: emit::Unit,
-    previous: Option<&Path>,
-) -> Result<OutputFile, String> {
+/// One output file: its previous text when its tokens did not change, else laid out anew.
+fn render_unit(api: &model::Api, unit: emit::Unit, previous: Option<&Path>) -> OutputFile {
     let name = unit.file_name(api);
-    let tokens = unit.tokens(api);
-    let fingerprint = write::fingerprint(&tokens);
-    if let Some(text) = previous.and_then(|dir| write::reusable(&dir.join(&name), fingerprint)) {
-        return Ok(OutputFile {
+    let prepared = write::prepare(unit.tokens(api));
+    if let Some(text) =
+        previous.and_then(|dir| write::reusable(&dir.join(&name), prepared.fingerprint))
+    {
+        return OutputFile {
             name,
             contents: text,
-        });
+        };
     }
-    let contents = write::format(tokens, &unit.sources(api), fingerprint)?;
-    Ok(OutputFile { name, contents })
+    let contents = write::format(&prepared, &unit.sources(api));
+    OutputFile { name, contents }
 }
+
+/// The README's example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -7,7 +7,7 @@
 //! specs"). They are about five times what SecMaster needs: the whole API is 396 operations and
 //! 10,671 items in 1.4 MB of YAML (28 files), its largest family file about 100 KB, nested at
 //! most 12 levels. They also take the generation bench's synthetic spec at its largest
-//! (`cargo bench -p generator --bench generate -- --ops 2000`): 2,000 operations and 18,847
+//! (`cargo bench -p secmaster-codegen --bench generate -- --ops 2000`): 2,000 operations and 18,847
 //! items in nine files of 1.9 MB, or 1.8 MB as the one file given to the peer generator
 //! (`merged.yaml`), under the 4 MiB of one file.
 
@@ -56,7 +56,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut text = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             text.push(',');
         }
         text.push(c);
@@ -70,7 +70,7 @@ pub fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * KIB;
     if bytes >= MIB {
         let tenths = (bytes * 10 + MIB / 2) / MIB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} MiB", tenths / 10)
         } else {
             format!("{}.{} MiB", tenths / 10, tenths % 10)

@@ -6,7 +6,7 @@ use std::path::Path;
 
 const CROSS_FILE: &str = "tests/fixtures/good_specs/cross_file";
 
-fn render(config: generator::Config) -> String {
+fn render(config: secmaster_codegen::Config) -> String {
     let files = config.render().unwrap_or_else(|e| panic!("{e}"));
     // Every file, without the fingerprints (they hash the tokens, which name the spec files).
     files
@@ -19,7 +19,7 @@ fn render(config: generator::Config) -> String {
 
 #[test]
 fn references_into_common_yaml_resolve_to_its_components() {
-    let cross_file = render(generator::Config::new().spec_dir(CROSS_FILE));
+    let cross_file = render(secmaster_codegen::Config::new().spec_dir(CROSS_FILE));
 
     // The same components, referred to locally in one document.
     let scratch = tempfile::tempdir().unwrap();
@@ -32,7 +32,7 @@ fn references_into_common_yaml_resolve_to_its_components() {
         assert!(!local.contains("common.yaml#"), "{name}");
         std::fs::write(scratch.path().join(name), local).unwrap();
     }
-    let local = render(generator::Config::new().spec_dir(scratch.path()))
+    let local = render(secmaster_codegen::Config::new().spec_dir(scratch.path()))
         .replace(&scratch.path().display().to_string(), CROSS_FILE);
 
     assert_eq!(cross_file, local);
@@ -42,7 +42,7 @@ fn references_into_common_yaml_resolve_to_its_components() {
 
 #[test]
 fn the_security_scheme_of_common_yaml_applies_to_family_files() {
-    let text = render(generator::Config::new().spec_dir(CROSS_FILE));
+    let text = render(secmaster_codegen::Config::new().spec_dir(CROSS_FILE));
     // The `X-Auth-Token` header is the `iam_token` scheme's, supplied by the credentials: no
     // parameter of the operation.
     assert!(

@@ -10,11 +10,11 @@ use std::process::Command;
 
 const BAD_SPECS: &str = "tests/fixtures/bad_specs";
 
-fn config(spec: &Path) -> generator::Config {
+fn config(spec: &Path) -> secmaster_codegen::Config {
     if spec.is_dir() {
-        generator::Config::new().spec_dir(spec)
+        secmaster_codegen::Config::new().spec_dir(spec)
     } else {
-        generator::Config::new().spec_file(spec)
+        secmaster_codegen::Config::new().spec_file(spec)
     }
 }
 
@@ -23,12 +23,12 @@ fn message(name: &str) -> String {
     let spec = Path::new(BAD_SPECS).join(name);
     match config(&spec).render() {
         Ok(_) => panic!("{name} was accepted"),
-        Err(generator::Error::Spec(diagnostics)) => {
+        Err(secmaster_codegen::Error::Spec(diagnostics)) => {
             assert!(
                 diagnostics.0.iter().all(|d| d.line.is_some()),
                 "a fault of {name} has no place:\n{diagnostics}"
             );
-            generator::Error::Spec(diagnostics).to_string()
+            secmaster_codegen::Error::Spec(diagnostics).to_string()
         }
         Err(other) => panic!("{name}: not a spec error: {other}"),
     }
@@ -64,6 +64,7 @@ bad_spec!(
     several_files => "several_files",
     not_utf8 => "not_utf8.yaml",
     object_parameters => "object_parameters.yaml",
+    paging_extension => "paging_extension.yaml",
 );
 
 /// Every fixture of the folder has a test above (a new fixture without one fails here).
@@ -106,7 +107,7 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// An output folder as a previous run left it, plus a file of the user's.
 fn output_folder() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    generator::Config::new()
+    secmaster_codegen::Config::new()
         .spec_dir("../spec")
         .out_dir(out.path())
         .generate()
@@ -132,7 +133,7 @@ fn the_library_writes_nothing_on_error() {
     for spec in bad_specs() {
         let result = config(&spec).out_dir(out.path()).generate();
         assert!(
-            matches!(result, Err(generator::Error::Spec(_))),
+            matches!(result, Err(secmaster_codegen::Error::Spec(_))),
             "{}",
             spec.display()
         );
@@ -144,7 +145,7 @@ fn the_library_writes_nothing_on_error() {
         );
     }
     // A good spec and a bad one together: still nothing.
-    let result = generator::Config::new()
+    let result = secmaster_codegen::Config::new()
         .spec_dir("../spec")
         .spec_file(Path::new(BAD_SPECS).join("wrong_types.yaml"))
         .out_dir(out.path())
@@ -158,7 +159,7 @@ fn the_command_writes_nothing_exits_1_and_prints_the_message() {
     let out = output_folder();
     let before = contents(out.path());
     for spec in bad_specs() {
-        let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        let output = Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
             .arg("--spec")
             .arg(&spec)
             .arg("--out")
@@ -177,7 +178,7 @@ fn the_command_writes_nothing_exits_1_and_prints_the_message() {
             spec.display()
         );
         // `--check` writes nothing either, and fails the same way.
-        let check = Command::new(env!("CARGO_BIN_EXE_generator"))
+        let check = Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
             .arg("--check")
             .arg("--spec")
             .arg(&spec)

@@ -2,7 +2,7 @@
 //! in `shared.rs` behind their features, the features block of the manifest kept in sync, and
 //! regeneration that formats only the files an edit changes.
 
-use generator::{Config, WriteOutcome};
+use secmaster_codegen::{Config, WriteOutcome};
 use std::path::{Path, PathBuf};
 
 const FAMILIES: &str = "tests/fixtures/families";
@@ -219,7 +219,7 @@ fn what_an_unreached_type_names_is_shared() {
 /// family that reaches them; a type fewer families reach keeps its own gate.
 #[test]
 fn types_many_families_share_are_gated_once() {
-    let many = generator::limits::MAX_GATED_FAMILIES + 1;
+    let many = secmaster_codegen::limits::MAX_GATED_FAMILIES + 1;
     let dir = tempfile::tempdir().unwrap();
     many_families(
         dir.path(),

@@ -3,7 +3,7 @@
 //! crashed on (`tests/fixtures/fuzz_regressions/`). The long run is
 //! `cargo run --release -p generator --bin fuzz-specs -- --seconds 600`.
 
-#[path = "../src/bin/fuzz_specs/fuzz.rs"]
+#[path = "../cli/src/bin/fuzz_specs/fuzz.rs"]
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ fn former_crashes_are_fixed() {
 /// generator/tests/fixtures/good_specs/hostile_docs.yaml`).
 #[test]
 fn hostile_descriptions_are_accepted() {
-    let files = generator::Config::new()
+    let files = secmaster_codegen::Config::new()
         .spec_file("tests/fixtures/good_specs/hostile_docs.yaml")
         .render()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -109,10 +109,10 @@ fn rust_names_give_clean_identifiers() {
     let written = std::fs::read_to_string(&fixture).unwrap_or_default();
     assert!(
         written == spec,
-        "{} is not what `fuzz::rust_names_spec` makes; write it again with `UPDATE_RUST_NAMES=1 cargo test -p generator --test fuzz`",
+        "{} is not what `fuzz::rust_names_spec` makes; write it again with `UPDATE_RUST_NAMES=1 cargo test -p secmaster-codegen --test fuzz`",
         fixture.display()
     );
-    let files = generator::Config::new()
+    let files = secmaster_codegen::Config::new()
         .spec_file(&fixture)
         .render()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -6,9 +6,9 @@ use std::path::Path;
 
 fn render(spec: &Path) -> String {
     let config = if spec.is_dir() {
-        generator::Config::new().spec_dir(spec)
+        secmaster_codegen::Config::new().spec_dir(spec)
     } else {
-        generator::Config::new().spec_file(spec)
+        secmaster_codegen::Config::new().spec_file(spec)
     };
     let files = config.render().unwrap_or_else(|e| panic!("{e}"));
     // The root file, the family's and (when several families share types) the shared one, each
@@ -45,6 +45,7 @@ fixture!(
     binary,
     multipart,
     references,
+    paged_lists,
 );
 
 /// Two families sharing types (tests/fixtures/families): the root, a file per family, and the
@@ -62,7 +63,7 @@ fn families() {
 fn generated_code_is_fresh() {
     // Run where CI runs it, at the workspace root: the header of the generated file names the
     // spec files as the root sees them (`spec/workflows.yaml`).
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
         .arg("--check")
         .current_dir("..")
         .output()
@@ -72,4 +73,23 @@ fn generated_code_is_fresh() {
         "stale generated files: run `cargo run -p generator` and commit the result\n{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn the_command_without_a_spec_folder_says_where_it_looked_and_what_to_do() {
+    // An installed `secmaster-codegen` reads spec/ in the current directory; elsewhere it must
+    // stop before writing anything, not generate an empty client.
+    let dir = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_secmaster-codegen"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("there is no spec/ folder in")
+            && stderr.contains("--spec PATH and --out DIR"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::import_doc::{import_page, merge_into, run, to_yaml, ImportOptions, Value};
+use secmaster_codegen::import_doc::{import_page, merge_into, run, to_yaml, ImportOptions, Value};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -10,7 +10,7 @@
 //! the SDK says "string", descriptions, ranges, defaults); anything else that differs must be listed
 //! in [`DEPARTURES`] with the reason, and every listed departure must still be needed.
 //!
-//! `SECMASTER_SPEC_DIR=path cargo test -p generator --test spec_conformance` checks another folder.
+//! `SECMASTER_SPEC_DIR=path cargo test -p secmaster-codegen --test spec_conformance` checks another folder.
 
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};

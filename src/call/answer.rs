@@ -30,7 +30,8 @@ pub(crate) struct Reading {
 }
 
 /// How the body of an answer is read, by status: generated code lists its documented successes
-/// (`ApiRequest::answers`); every other status is read as an error body.
+/// (`ApiRequest::answers`, or the status given to `ApiRequest::json_answer` and its kin); every
+/// other status is read as an error body.
 // A spec need not document every kind of success: the kinds it does not are unused in that build.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +49,43 @@ pub(crate) enum Read {
     Error,
 }
 
+/// The documented successes of an operation and how each is read: one status (most operations),
+/// or a list of `(low, high, how)` in matching order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Answers {
+    One(u16, Read),
+    Listed(&'static [(u16, u16, Read)]),
+}
+
 impl Read {
-    /// How the answers of `status` are read: the first entry of `answers` (low and high status,
-    /// both included) that holds it, else as an error.
-    pub(super) fn of(answers: &[(u16, u16, Read)], status: u16) -> Read {
-        answers
-            .iter()
-            .find(|(low, high, _)| (*low..=*high).contains(&status))
-            .map_or(Read::Error, |(_, _, read)| *read)
+    /// How the answers of `status` are read: the documented success that holds it (the first
+    /// entry of a list, low and high status both included), else as an error.
+    pub(super) fn of(answers: Answers, status: u16) -> Read {
+        match answers {
+            Answers::One(documented, read) if documented == status => read,
+            Answers::One(..) => Read::Error,
+            Answers::Listed(list) => list
+                .iter()
+                .find(|(low, high, _)| (*low..=*high).contains(&status))
+                .map_or(Read::Error, |(_, _, read)| *read),
+        }
+    }
+}
+
+/// How the error enum of an operation (generated, one per set of documented error answers)
+/// decodes an answer that is not a documented success: a variant per documented status, else
+/// an undocumented one.
+pub(crate) trait ErrorAnswers: Sized {
+    fn decode<T>(answer: Answer) -> Decoded<T, Self>;
+}
+
+/// What decoding an answer gives: the typed success, or the error with its typed body.
+pub(crate) type Decoded<T, E> = Result<Response<T>, Error<E>>;
+
+/// The error type of operations that document no error answer: every error is undocumented.
+impl ErrorAnswers for std::convert::Infallible {
+    fn decode<T>(answer: Answer) -> Decoded<T, Self> {
+        answer.unexpected()
     }
 }
 
@@ -199,6 +229,11 @@ impl std::fmt::Debug for Answer {
 impl Answer {
     pub(crate) fn status(&self) -> u16 {
         self.status
+    }
+
+    /// Whether the answer was read as an error (its status is not a documented success).
+    pub(crate) fn is_error(&self) -> bool {
+        matches!(self.body, Body::Error { .. })
     }
 
     fn bytes(&self) -> &[u8] {

@@ -28,6 +28,11 @@ mod params;
 mod request;
 mod send;
 
+// Generated error enums alone use these: a spec that documents no error answer uses none.
+#[allow(unused_imports)]
+pub(crate) use answer::{Answer, Decoded, ErrorAnswers};
+// Only an operation with several documented successes lists how each is read.
+#[allow(unused_imports)]
 pub(crate) use answer::Read;
 // Generated code alone uses these two, and a spec without string enums or without parameters of
 // a given kind uses neither.
@@ -41,8 +46,8 @@ pub(crate) use request::ApiRequest;
 pub(crate) use reqwest::Method;
 
 /// What every request builder holds besides its parameters: the handle it was made from and the
-/// per-call options.
-#[derive(Debug)]
+/// per-call options. `Clone` for the builders of paged operations, copied for each page.
+#[derive(Debug, Clone)]
 pub(crate) struct Base<S> {
     pub(crate) scope: S,
     pub(crate) options: CallOptions,
@@ -56,6 +61,103 @@ impl<S: Clone> Base<S> {
             options: CallOptions::default(),
         }
     }
+}
+
+impl<S: Scope> Base<S> {
+    /// The request of operation `operation` (`method` on the path `template`), sent by the
+    /// handle's client with the call's options, the handle's ids put into the path.
+    #[inline]
+    pub(crate) fn request(
+        self,
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+    ) -> ApiRequest {
+        start(
+            ApiRequest::new(operation, method, template),
+            self.scope.client_and_ids(),
+            self.options,
+        )
+    }
+}
+
+/// The requests of the usual methods, for short: `self.base.get("ListAlerts", "/v1/...")`.
+// A spec need not use every method.
+#[allow(dead_code)]
+impl<S: Scope> Base<S> {
+    #[inline]
+    pub(crate) fn get(self, operation: &'static str, template: &'static str) -> ApiRequest {
+        self.request(operation, Method::GET, template)
+    }
+
+    #[inline]
+    pub(crate) fn post(self, operation: &'static str, template: &'static str) -> ApiRequest {
+        self.request(operation, Method::POST, template)
+    }
+
+    #[inline]
+    pub(crate) fn put(self, operation: &'static str, template: &'static str) -> ApiRequest {
+        self.request(operation, Method::PUT, template)
+    }
+
+    #[inline]
+    pub(crate) fn delete(self, operation: &'static str, template: &'static str) -> ApiRequest {
+        self.request(operation, Method::DELETE, template)
+    }
+
+    #[inline]
+    pub(crate) fn patch(self, operation: &'static str, template: &'static str) -> ApiRequest {
+        self.request(operation, Method::PATCH, template)
+    }
+}
+
+/// The handles operations start from, and what they give every request: their client, and the
+/// ids of the path they scope (`project_id`, `workspace_id`).
+pub(crate) trait Scope {
+    fn client_and_ids(&self) -> (&crate::Client, [(&'static str, Option<&str>); 2]);
+}
+
+impl Scope for crate::Client {
+    fn client_and_ids(&self) -> (&crate::Client, [(&'static str, Option<&str>); 2]) {
+        (self, [("project_id", None), ("workspace_id", None)])
+    }
+}
+
+impl Scope for crate::ProjectClient {
+    fn client_and_ids(&self) -> (&crate::Client, [(&'static str, Option<&str>); 2]) {
+        let ids = [
+            ("project_id", Some(self.project_id())),
+            ("workspace_id", None),
+        ];
+        (self.client(), ids)
+    }
+}
+
+impl Scope for crate::WorkspaceClient {
+    fn client_and_ids(&self) -> (&crate::Client, [(&'static str, Option<&str>); 2]) {
+        let ids = [
+            ("project_id", Some(self.project_id())),
+            ("workspace_id", Some(self.workspace_id())),
+        ];
+        (self.client(), ids)
+    }
+}
+
+/// [`Base::request`]'s work, once for every handle: the ids its path template names, the client
+/// and the options.
+fn start(
+    mut request: ApiRequest,
+    (client, ids): (&crate::Client, [(&'static str, Option<&str>); 2]),
+    options: CallOptions,
+) -> ApiRequest {
+    for (name, id) in ids {
+        if let Some(id) = id {
+            if request.names_path_param(name) {
+                request = request.path_param(name, id);
+            }
+        }
+    }
+    request.client(client).options(options)
 }
 
 /// The shared part of a request builder: `options`, `send` and `IntoFuture`, which call the

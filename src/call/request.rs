@@ -3,11 +3,12 @@
 //! Faults found here (an empty path id, a line break in a header) are refused before anything is
 //! sent.
 
-use super::answer::Read;
+use super::answer::{Answers, Read};
 use super::body::{FormValue, RequestBody};
 use super::options::CallOptions;
 use super::params::{encode, values_of, ParamValue};
 use super::Method;
+use crate::client::Client;
 use crate::error::Error;
 use crate::headers::header_value;
 use crate::upload::UploadFile;
@@ -23,9 +24,11 @@ pub(crate) struct ApiRequest {
     headers: Vec<(&'static str, String)>,
     pub(super) body: RequestBody,
     pub(super) options: CallOptions,
-    /// How the body of each documented success is read (low status, high status, how); any
-    /// other status is read as an error body.
-    pub(super) answers: &'static [(u16, u16, Read)],
+    /// How the body of each documented success is read; any other status is read as an error
+    /// body.
+    pub(super) answers: Answers,
+    /// The client that sends it: the handle's the operation was started from.
+    pub(super) client: Option<Client>,
     /// Faults found while describing the request, reported before anything is sent.
     problems: Vec<String>,
 }
@@ -52,7 +55,8 @@ impl ApiRequest {
             headers: Vec::new(),
             body: RequestBody::Empty,
             options: CallOptions::default(),
-            answers: &[],
+            answers: Answers::Listed(&[]),
+            client: None,
             problems: Vec::new(),
         }
     }
@@ -147,7 +151,26 @@ impl ApiRequest {
     /// How the documented successes are read: `(low, high, how)`, the first entry holding a
     /// status wins; any other status is read as an error body.
     pub(crate) fn answers(mut self, answers: &'static [(u16, u16, Read)]) -> Self {
-        self.answers = answers;
+        self.answers = Answers::Listed(answers);
+        self
+    }
+
+    /// The one documented success, `status`, read as `read`.
+    pub(super) fn answer(mut self, status: u16, read: Read) -> Self {
+        self.answers = Answers::One(status, read);
+        self
+    }
+
+    /// Whether the path template has a `{name}` to fill.
+    pub(super) fn names_path_param(&self, name: &str) -> bool {
+        self.template
+            .split('{')
+            .skip(1)
+            .any(|part| part.split('}').next() == Some(name))
+    }
+
+    pub(super) fn client(mut self, client: &Client) -> Self {
+        self.client = Some(client.clone());
         self
     }
 

@@ -6,6 +6,10 @@ mod example_cli;
 mod hostile_answers;
 mod import_workflow;
 mod memory;
+#[cfg(feature = "mock")]
+mod mock_server;
+mod paged_operations;
+mod paging;
 mod redirects;
 mod retry_safety;
 mod runtime_behaviour;

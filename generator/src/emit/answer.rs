@@ -2,7 +2,7 @@
 //! arms of its decode function (one per documented status, each decoding the read body as the
 //! model says), and the enums of its documented errors and successes.
 
-use super::{call_item, ident, own_docs, type_tokens, Names};
+use super::{call_item, ident, mock, own_docs, type_tokens, Names};
 use crate::doc_text::doc_lines;
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -61,6 +61,25 @@ pub(super) fn answer_reads(op: &Operation) -> Option<TokenStream> {
         quote!((#low, #high, #read::#how))
     });
     Some(quote!(.answers(&[#(#entries),*])))
+}
+
+/// How the runtime reads the answer of an operation with one documented success, a status code
+/// (`.json_answer(200)`, ...); errors are decoded by the operation's error enum. `None` for other
+/// operations, which list their successes and decode every status themselves.
+pub(super) fn single_success(op: &Operation) -> Option<TokenStream> {
+    let [only] = op.successes.as_slice() else {
+        return None;
+    };
+    let StatusMatch::Code(code) = only.status else {
+        return None;
+    };
+    let code = Literal::u16_unsuffixed(code);
+    Some(match &only.body {
+        ResponseBody::Json(_) => quote!(.json_answer(#code)),
+        ResponseBody::Empty => quote!(.empty_answer(#code)),
+        ResponseBody::Text => quote!(.text_answer(#code)),
+        ResponseBody::Binary => quote!(.stream_answer(#code)),
+    })
 }
 
 /// One match arm per documented status (codes, then ranges, then `default`), and one for any
@@ -128,7 +147,11 @@ fn success_handling(outcome: &Outcome, single_success: bool, names: &Names) -> T
 }
 
 fn error_handling(outcome: &Outcome, names: &Names) -> TokenStream {
-    let error = &names.error;
+    error_variant_handling(outcome, &names.error)
+}
+
+/// Reading a documented error into `error::Variant`.
+fn error_variant_handling(outcome: &Outcome, error: &Ident) -> TokenStream {
     let variant = ident(&outcome.variant);
     match &outcome.body {
         ResponseBody::Empty => quote!(answer.error_empty(#error::#variant)),
@@ -188,12 +211,17 @@ impl ErrorEnums {
              operation of this family that documents these.",
             statuses.join(", ")
         )]);
+        let decode = error_decode(&name, &op.errors);
+        let mock_answers = mock::error_answers(&name, &op.errors);
         let tokens = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
                 #(#variants)*
             }
+
+            #decode
+            #mock_answers
         };
         self.by_content.insert(key, self.enums.len());
         self.enums.push((name.clone(), tokens));
@@ -216,6 +244,42 @@ impl ErrorEnums {
                 #(#enums)*
             }
         })
+    }
+}
+
+/// How an error enum decodes an answer that is not a documented success: one arm per documented
+/// error status (codes, then ranges, then `default`), and one for any other status unless
+/// `default` is documented.
+fn error_decode(name: &Ident, errors: &[Outcome]) -> TokenStream {
+    let mut ordered: Vec<&Outcome> = errors.iter().collect();
+    ordered.sort_by_key(|o| match o.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let this = ident("Self");
+    let mut arms: Vec<TokenStream> = ordered
+        .iter()
+        .map(|outcome| {
+            let pattern = status_pattern(outcome.status);
+            let handling = error_variant_handling(outcome, &this);
+            quote!(#pattern => #handling,)
+        })
+        .collect();
+    if !ordered.iter().any(|o| o.status == StatusMatch::Default) {
+        arms.push(quote!(_ => answer.unexpected(),));
+    }
+    let error_answers = call_item("ErrorAnswers");
+    let answer = call_item("Answer");
+    let decoded = call_item("Decoded");
+    quote! {
+        impl #error_answers for #name {
+            fn decode<T>(answer: #answer) -> #decoded<T, Self> {
+                match answer.status() {
+                    #(#arms)*
+                }
+            }
+        }
     }
 }
 
@@ -253,12 +317,14 @@ pub(super) fn response_enum(op: &Operation, names: &Names) -> Option<TokenStream
         "The documented success answers of {}, one variant per status.",
         names.method_link
     )]);
+    let mock_answers = mock::success_answers(response, &op.successes);
     Some(quote! {
         #doc
         #[derive(Debug)]
         pub enum #response {
             #(#variants)*
         }
+        #mock_answers
     })
 }
 

@@ -5,12 +5,15 @@
 //! One function per emitted item: [`types`] writes the `types` module (aliases, string enums,
 //! structs and their constructors), [`operation`] each operation's items (request builder, the
 //! method that makes it, its `send`, its `IntoFuture`) and [`answer`] what reads its answers (the
-//! match arms of `send`, its error and response enums). Every
+//! match arms of `send`, its error and response enums) and [`paging`] the `impl Paged` of an
+//! operation that pages. Every
 //! decision is read from the model; only the spec's own text is made safe for rustdoc
 //! ([`spec_docs`]), the generator's own sentences are written as they are ([`own_docs`]).
 
 mod answer;
+mod mock;
 mod operation;
+mod paging;
 mod types;
 
 use crate::model::{Api, Operation, Scope, TypeDef, TypeRef};
@@ -217,23 +220,34 @@ fn root(api: &Api) -> TokenStream {
         }
         operation_exports.extend(quote!(#cfg pub use crate::#module::operations::*;));
         let file = format!("{}.rs", family.module);
-        let mut doc = vec![format!("The API family of `{}`:", family.source)];
+        let count = family.operations.len();
+        let plural = if count == 1 { "" } else { "s" };
+        // The summary line is what the crate root's module list shows: with one module per
+        // family, that list is the table of the family features.
+        let mut doc = vec![
+            format!(
+                "Feature `{feature}`: the {count} operation{plural} of `{}`.",
+                family.source
+            ),
+            String::new(),
+        ];
         if own_types {
             doc.push(
-                "its request builders ([`operations`]) and the types only it uses ([`types`]),"
+                "The family's request builders ([`operations`]) and the types only it uses ([`types`]),"
                     .to_owned(),
             );
             doc.push("both also in the crate's `operations` and `types`.".to_owned());
         } else {
             doc.push(
-                "its request builders ([`operations`]), also in the crate's `operations`."
+                "The family's request builders ([`operations`]), also in the crate's `operations`."
                     .to_owned(),
             );
         }
         doc.push(String::new());
         doc.push(format!(
-            "Compiled with the `{feature}` feature (on by default)."
+            "Compiled with the `{feature}` feature (on by default, through `full`), which also adds the"
         ));
+        doc.push("family's methods to the client handles and pulls in no dependency.".to_owned());
         let doc = own_docs(&doc);
         modules.extend(quote! {
             #doc
@@ -301,8 +315,11 @@ fn family(api: &Api, index: usize) -> TokenStream {
             .filter(|name| !own_names.contains(name))
             .collect();
         let shared = (!shared.is_empty()).then(|| {
-            let names = shared.iter().map(|n| ident(n));
-            quote!(use crate::shared::{#(#names),*};)
+            let names: Vec<_> = shared.iter().map(|n| ident(n)).collect();
+            match names.as_slice() {
+                [one] => quote!(use crate::shared::#one;),
+                _ => quote!(use crate::shared::{#(#names),*};),
+            }
         });
         let items = types::type_items(own.iter().map(|t| (*t, Gate::default())));
         let doc = own_docs(&[format!(
@@ -324,6 +341,7 @@ fn family(api: &Api, index: usize) -> TokenStream {
         &mut errors,
     );
     let errors = errors.module();
+    let mock = mock::server_methods(api, index, &family.feature);
     let doc = own_docs(&[format!(
         "The request builders of the operations of `{}`.",
         family.source
@@ -336,6 +354,7 @@ fn family(api: &Api, index: usize) -> TokenStream {
             #[allow(unused_imports)]
             use crate::types;
             #operations
+            #mock
         }
 
         #errors

@@ -5,12 +5,13 @@
 //! success answers.
 
 use super::answer::{
-    answer_arms, answer_reads, error_alias, response_body_type, response_enum, ErrorEnums,
+    answer_arms, answer_reads, error_alias, response_body_type, response_enum, single_success,
+    ErrorEnums,
 };
 use super::std_items::{into, into_string, none, option, some};
 use super::{call_item, ident, own_docs, spec_docs, type_tokens, Names};
 use crate::doc_text::{code_span, doc_lines, inline_text};
-use crate::model::{Body, Docs, Operation, ParamLocation, Scope, TypeRef};
+use crate::model::{Body, Docs, Operation, Paging, ParamLocation, Scope, TypeRef};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -174,9 +175,11 @@ fn items_of(
     let request_impl = request_impl(op, names, fields);
     let error_enum = error_alias(names, shared_error);
     let response_enum = response_enum(op, names);
+    let paged = super::paging::paged(op, names);
     quote! {
         #request_struct
         #request_impl
+        #paged
         #error_enum
         #response_enum
     }
@@ -196,9 +199,14 @@ fn request_struct(op: &Operation, names: &Names, fields: &[BuilderField]) -> Tok
             quote!(#name: #ty,)
         }
     });
+    // A paged operation's builder is copied for each page.
+    let derives = match op.paging {
+        Paging::Paged(_) => quote!(#[derive(Debug, Clone)]),
+        _ => quote!(#[derive(Debug)]),
+    };
     quote! {
         #doc
-        #[derive(Debug)]
+        #derives
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #request {
             base: #base<crate::#scope>,
@@ -236,7 +244,7 @@ fn scope_method(op: &Operation, names: &Names, fields: &[BuilderField]) -> Token
     let base = call_item("Base");
     quote! {
         #doc
-        pub fn #method(&self, #(#args),*) -> #request {
+        pub fn #method(&self #(, #args)*) -> #request {
             #request {
                 base: #base::new(self),
                 #(#inits)*
@@ -252,8 +260,16 @@ fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenS
     if !lines.is_empty() {
         lines.push(String::new());
     }
+    let optional = if fields.iter().any(|f| !f.required) {
+        format!(
+            " Optional parameters are set on the returned [`{}`].",
+            names.request
+        )
+    } else {
+        String::new()
+    };
     lines.push(format!(
-        "{} (operation {}, from {}).",
+        "{} (operation {}, from {}).{optional}",
         code_span(&format!("{} {}", op.http_method, op.path)),
         code_span(&op.operation_id),
         code_span(&op.source)
@@ -279,13 +295,6 @@ fn method_docs(op: &Operation, names: &Names, fields: &[BuilderField]) -> TokenS
         lines.push(String::new());
         lines.push("Arguments:".to_owned());
         lines.extend(arguments);
-    }
-    if fields.iter().any(|f| !f.required) {
-        lines.push(String::new());
-        lines.push(format!(
-            "Optional parameters are set on the returned [`{}`].",
-            names.request
-        ));
     }
     own_docs(&lines)
 }
@@ -348,42 +357,58 @@ fn request_docs(op: &Operation, names: &Names) -> TokenStream {
         names.method_link
     )];
     if let [single] = op.successes.as_slice() {
-        let success = doc_lines(&single.docs);
-        if !success.is_empty() {
-            lines.push(String::new());
-            lines.push("On success:".to_owned());
+        let mut success = doc_lines(&single.docs).into_iter();
+        if let Some(first) = success.next() {
+            if let Some(line) = lines.first_mut() {
+                line.push_str(" On success: ");
+                line.push_str(&first);
+            }
             lines.extend(success);
         }
     }
     own_docs(&lines)
 }
 
-/// `call`: the request, and the function that decodes its answer by status. `#[inline]`: it is
-/// compiled in the crate that sends the request, only if it does.
+/// `call`: the request, started from the handle (which puts its ids into the path), and how its
+/// answer is read: the runtime's reader for a single documented success status, else the listed
+/// successes and a decode function. `#[inline]`: it is compiled in the crate that sends the
+/// request, only if it does.
 fn call_method(op: &Operation, names: &Names) -> TokenStream {
     let (success, error) = result_types(op, names);
     let operation_id = &op.operation_id;
     let path = &op.path;
-    let api_request = call_item("ApiRequest");
-    let method = call_item("Method");
-    let http_method = ident(&op.http_method);
-    let steps = request_steps(op);
-    let answers = answer_reads(op);
-    let client = match op.scope {
-        Scope::Client => quote!(&self.base.scope),
-        Scope::Project | Scope::Workspace => quote!(self.base.scope.client()),
+    let start = match op.http_method.as_str() {
+        "GET" | "POST" | "PUT" | "DELETE" | "PATCH" => {
+            let method = ident(&op.http_method.to_lowercase());
+            quote!(#method(#operation_id, #path))
+        }
+        other => {
+            let method = call_item("Method");
+            let http_method = ident(other);
+            quote!(request(#operation_id, #method::#http_method, #path))
+        }
     };
-    let arms = answer_arms(op, names);
+    let steps = request_steps(op);
+    let finish = match single_success(op) {
+        Some(reader) => reader,
+        None => {
+            let answers = answer_reads(op);
+            let arms = answer_arms(op, names);
+            quote! {
+                #answers
+                .decode(|answer| match answer.status() {
+                    #(#arms)*
+                })
+            }
+        }
+    };
     quote! {
         #[inline]
         fn call(self) -> crate::Call<#success, #error> {
-            let request = #api_request::new(#operation_id, #method::#http_method, #path)
+            self.base
+                .#start
                 #(#steps)*
-                #answers
-                .options(self.base.options);
-            crate::Call::new(#client, request, |answer| match answer.status() {
-                #(#arms)*
-            })
+                #finish
         }
     }
 }
@@ -393,14 +418,12 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps: Vec<TokenStream> = op
         .parameters
         .iter()
+        // The handle puts its own ids into the path.
+        .filter(|param| !param.from_scope)
         .map(|param| {
             let wire = &param.wire_name;
             let name = ident(&param.name);
-            let value = if param.from_scope {
-                quote!(self.base.scope.#name())
-            } else {
-                quote!(&self.#name)
-            };
+            let value = quote!(&self.#name);
             match param.location {
                 ParamLocation::Path => quote!(.path_param(#wire, #value)),
                 ParamLocation::Query => quote!(.query(#wire, #value)),

@@ -3,7 +3,7 @@
 //! its `new` constructor), behind the features of the families that reach it when shared.
 
 use super::std_items::{boxed, into, into_string, none, option, string};
-use super::{call_item, ident, own_docs, spec_docs, type_tokens, Gate};
+use super::{call_item, ident, mock, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
 use crate::model::{Directions, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names::Namespace;
@@ -85,12 +85,14 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
         ),
     };
     let string = string();
+    let mock_half = mock::other_serde_half(def.directions, true);
     quote! {
         #doc
         #cfg
         #doc_cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derives)]
         #[serde(#conversions)]
+        #mock_half
         pub enum #name {
             #( #variant_docs #names, )*
             /// A value not listed in the spec, as received.
@@ -129,11 +131,13 @@ fn struct_item(
     });
     let default = derives_default.then(|| quote!(Default,));
     let derives = serde_derives(def.directions);
+    let mock_half = mock::other_serde_half(def.directions, false);
     quote! {
         #doc
         #cfg
         #doc_cfg
         #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #mock_half
         pub struct #name {
             #(#field_items)*
             #additional
@@ -166,10 +170,8 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
         let wire = &field.wire_name;
         serde_args.push(quote!(rename = #wire));
     }
+    // A missing `Option` field reads as `None` without `#[serde(default)]`.
     let ty = if !field.required {
-        if directions.received {
-            serde_args.push(quote!(default));
-        }
         if directions.sent {
             serde_args.push(quote!(
                 skip_serializing_if = "::core::option::Option::is_none"
@@ -177,9 +179,6 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
         }
         option(ty)
     } else if field.nullable {
-        if directions.received {
-            serde_args.push(quote!(default));
-        }
         option(ty)
     } else {
         ty

@@ -21,12 +21,40 @@ pub(super) fn schema_docs(schema: &Schema) -> Docs {
         }
         docs.extend(description_lines(description));
     }
-    docs.extend(constraint_docs(schema));
+    add_constraint_docs(&mut docs, schema);
     docs
 }
 
-/// Facts a caller needs that the Rust type does not carry: defaults, ranges, lengths.
-pub(super) fn constraint_docs(schema: &Schema) -> Docs {
+/// Appends to `docs` the facts a caller needs that the Rust type does not carry (defaults,
+/// ranges, lengths): on the last line of a description that ends in plain text, else in a
+/// paragraph of their own (after a list or a code block, a line would join them).
+pub(super) fn add_constraint_docs(docs: &mut Docs, schema: &Schema) {
+    let Some(sentence) = constraint_sentence(schema) else {
+        return;
+    };
+    let plain = docs.last().is_some_and(|line| {
+        let line = line.trim_end();
+        !line.is_empty()
+            && !line.starts_with([' ', '\t', '-', '*', '+', '|', '>', '#', '`'])
+            && !line
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+    });
+    match docs.last_mut() {
+        Some(last) if plain => {
+            last.push(' ');
+            last.push_str(&sentence);
+        }
+        Some(_) => {
+            docs.push(String::new());
+            docs.push(sentence);
+        }
+        None => docs.push(sentence),
+    }
+}
+
+/// The defaults, ranges and lengths of `schema` as a sentence.
+fn constraint_sentence(schema: &Schema) -> Option<String> {
     let mut facts = Vec::new();
     match &schema.schema_kind {
         SchemaKind::Type(Type::Integer(i)) => match (i.minimum, i.maximum) {
@@ -52,11 +80,11 @@ pub(super) fn constraint_docs(schema: &Schema) -> Docs {
         ));
     }
     if facts.is_empty() {
-        return Vec::new();
+        return None;
     }
     let mut text = facts.join("; ");
     if let Some(first) = text.get(0..1) {
         text = first.to_uppercase() + &text[1..];
     }
-    vec![String::new(), format!("{text}.")]
+    Some(format!("{text}."))
 }

@@ -18,6 +18,7 @@ pub const RESERVED_NAMES: &[&str] = &[
     "default",
     "full",
     "regenerate",
+    "mock",
     // Generated modules.
     "types",
     "operations",
@@ -39,6 +40,7 @@ pub const RESERVED_NAMES: &[&str] = &[
     "failure",
     "limits",
     "sanitize",
+    "paging",
     // Crates the client's code names (a module of the same name at the root would make its paths
     // there ambiguous).
     "std",

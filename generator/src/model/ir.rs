@@ -227,6 +227,8 @@ pub struct Operation {
     pub body: Option<Body>,
     pub successes: Vec<Outcome>,
     pub errors: Vec<Outcome>,
+    /// Whether the operation answers a page of a list, and how to walk its pages.
+    pub paging: super::Paging,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! them from the merged spec answers one question per module: [`schema`] (schemas to types),
 //! [`operation`] (operations: parameters, scope, answers), [`body`] (request and response bodies
 //! by media type), [`boxing`] (cycles: aliases made only of themselves, and fields boxed because
-//! their type contains them) and [`docs`] (doc text from descriptions and constraints). This
+//! their type contains them), [`paging`] (which operations page, and how) and [`docs`] (doc text from descriptions and constraints). This
 //! module holds the entry point, the builder's state, faults, and following references.
 
 mod body;
@@ -15,9 +15,11 @@ mod docs;
 mod family;
 mod ir;
 mod operation;
+mod paging;
 mod schema;
 
 pub use ir::*;
+pub use paging::{PagePlace, PageStyle, Paging, Step};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::limits::{thousands, MAX_ITEMS};
@@ -111,6 +113,10 @@ pub fn build(spec: &Spec) -> Result<Api, Diagnostics> {
         return Err(too_many_items(spec, &builder.component_types, &api, items).into());
     }
     family::directions(&mut api);
+    let faults = paging::decide(spec, &mut api);
+    if !faults.is_empty() {
+        return Err(Diagnostics(faults));
+    }
     Ok(api)
 }
 

@@ -2,7 +2,7 @@
 //! (the path item's and its own, resolved and checked against the path template), the handle it
 //! lives on, its body, its documented answers, and names that do not collide.
 
-use super::docs::{constraint_docs, description_lines};
+use super::docs::{add_constraint_docs, description_lines};
 use super::{
     owned, Builder, Docs, Here, Operation, Outcome, Param, ParamLocation, ResponseBody, Scope,
     StatusMatch, TypeRef,
@@ -49,9 +49,10 @@ impl OperationNames {
     }
 }
 
-/// Names a builder's fields and setters do not take: its own fields and methods, and the
-/// methods of the binary operators, which clippy takes a setter (`fn add(self, x) -> Self`) to
-/// be meant as.
+/// Names a builder's fields and setters do not take: its own fields and methods (the runtime's
+/// `operation!` gives every builder `options` and `send`, `paged!` a paged one `pages` and
+/// `items`), and the methods of the binary operators, which clippy takes a setter (`fn add(self,
+/// x) -> Self`) to be meant as.
 const BUILDER_NAMES: &[&str] = &[
     "base",
     "call",
@@ -60,6 +61,8 @@ const BUILDER_NAMES: &[&str] = &[
     "send",
     "timeout",
     "into_future",
+    "pages",
+    "items",
     "add",
     "sub",
     "mul",
@@ -176,6 +179,7 @@ impl Builder<'_> {
             body,
             successes,
             errors,
+            paging: Default::default(),
         })
     }
 
@@ -551,7 +555,7 @@ fn parameter_docs(data: &openapiv3::ParameterData, location: ParamLocation) -> D
         docs.push(format!("The `{}` {place} parameter.", data.name));
     }
     if let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
-        docs.extend(constraint_docs(schema));
+        add_constraint_docs(&mut docs, schema);
     }
     docs
 }

@@ -39,7 +39,8 @@ fn main() -> ExitCode {
         }
     }
     if corpus_paths.is_empty() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        // This package is `generator/cli/` in the workspace.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         corpus_paths = vec![root.join("spec"), root.join("generator/tests/fixtures")];
     }
     let seeds = fuzz::corpus(&corpus_paths);

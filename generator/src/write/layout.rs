@@ -1,0 +1,910 @@
+//! Layout: Rust source text from the emitted tokens, without parsing them into a syntax tree.
+//!
+//! Parsing every generated file with syn and printing it back with prettyplease took about 40%
+//! of the generator's time and most of its allocations. The emitted code is a small, regular
+//! part of Rust (items, attributes, builder methods, method chains, closures, `match`), so it is
+//! laid out here directly from the token trees. Only whitespace is decided here (and a trailing
+//! comma after the last element of a list broken over lines, outside macro invocations): the
+//! tokens are written in order as they were emitted, so the layout cannot change what the code
+//! means. The tests check this on every fixture spec by lexing the text again.
+//!
+//! The rules, as rustfmt's defaults write such code: four spaces of indent; a block's
+//! statements, a struct's fields, an enum's variants and a match's arms one per line; a blank
+//! line between the items of a module or an `impl`; a list in parentheses or brackets on one
+//! line when it fits in 100 columns, otherwise one element per line; a method chain that does
+//! not fit broken before each call that follows a call; `#[doc]` attributes as `///` comments.
+
+use super::Fnv;
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// The column a line should not pass.
+const WIDTH: usize = 100;
+
+/// Punctuation written as one operator when its characters come joined.
+const OPERATORS: &[&str] = &[
+    "::", "->", "=>", "..", "..=", "...", "!=", "==", "<=", ">=", "+=", "-=", "&&", "||",
+];
+
+/// Words after which an opening parenthesis, a path or a unary operator is set apart by a space.
+const KEYWORDS: &[&str] = &[
+    "as", "box", "break", "dyn", "else", "for", "if", "impl", "in", "let", "loop", "match", "move",
+    "mut", "ref", "return", "unsafe", "where", "while", "yield",
+];
+
+/// A token tree, with joined punctuation combined into one operator and a lifetime into a word.
+#[derive(Debug)]
+pub enum Tok {
+    /// An identifier, keyword, literal or lifetime.
+    Word(String),
+    Op(String),
+    Group(Delimiter, Vec<Tok>),
+}
+
+/// The generated file's text for `toks` (from [`convert`]).
+pub fn layout(toks: &[Tok]) -> String {
+    let mut printer = Printer::new(false);
+    printer.block(toks, 0, true);
+    printer.out.push('\n');
+    printer.out
+}
+
+/// `stream` as the printer reads it, hashing every token into `hash` on the way (the file's
+/// fingerprint, so that an unchanged file need not be laid out again).
+pub fn convert(stream: TokenStream, hash: &mut Fnv) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut trees = stream.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Ident(ident) => out.push(Tok::Word(ident.to_string())),
+            TokenTree::Literal(literal) => out.push(Tok::Word(literal.to_string())),
+            TokenTree::Group(group) => {
+                let delimiter = group.delimiter();
+                let stream = group.stream();
+                // The group's own reference to its tokens goes first, so that iterating them
+                // takes them rather than copying them.
+                drop(group);
+                hash.write(&[delimiter as u8 + 1]);
+                let inner = convert(stream, hash);
+                hash.write(&[0xfe]);
+                match delimiter {
+                    Delimiter::None => out.extend(inner),
+                    delimiter => out.push(Tok::Group(delimiter, inner)),
+                }
+                continue;
+            }
+            TokenTree::Punct(punct) => {
+                let mut op = punct.as_char().to_string();
+                let mut joint = punct.spacing() == Spacing::Joint;
+                if op == "'" && joint {
+                    if let Some(TokenTree::Ident(_)) = trees.peek() {
+                        if let Some(TokenTree::Ident(name)) = trees.next() {
+                            let lifetime = format!("'{name}");
+                            hash.write(lifetime.as_bytes());
+                            hash.write(&[0xff]);
+                            out.push(Tok::Word(lifetime));
+                        }
+                        continue;
+                    }
+                }
+                while joint {
+                    let Some(TokenTree::Punct(next)) = trees.peek() else {
+                        break;
+                    };
+                    let longer = format!("{op}{}", next.as_char());
+                    if !OPERATORS.iter().any(|o| o.starts_with(longer.as_str())) {
+                        break;
+                    }
+                    joint = next.spacing() == Spacing::Joint;
+                    op = longer;
+                    trees.next();
+                }
+                out.push(Tok::Op(op));
+            }
+        }
+        if let Some(Tok::Word(text) | Tok::Op(text)) = out.last() {
+            hash.write(text.as_bytes());
+            hash.write(&[0xff]);
+        }
+    }
+    out
+}
+
+/// What was written last on the line, which decides the space before the next token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    /// The start of a line or group, or a prefix (`&`, `.`, `::`, `#`, `!`): no space follows.
+    Start,
+    Word,
+    Keyword,
+    /// A binary operator or separator: a space follows.
+    Op,
+    /// A closing delimiter, a generic's `>` or `?`.
+    Close,
+}
+
+/// The state of one sequence of tokens being written.
+struct Line {
+    prev: Prev,
+    /// Open `<` of generics.
+    angles: usize,
+    /// Inside a closure's `|...|`.
+    closure: bool,
+    /// The last token was the `!` of a macro invocation.
+    bang: bool,
+}
+
+impl Line {
+    fn new() -> Line {
+        Line {
+            prev: Prev::Start,
+            angles: 0,
+            closure: false,
+            bang: false,
+        }
+    }
+
+    /// Whether a prefix operator here applies to what follows (`&x`) rather than joining two
+    /// operands (`a & b`).
+    fn unary(&self) -> bool {
+        matches!(self.prev, Prev::Start | Prev::Op | Prev::Keyword)
+    }
+}
+
+struct Printer {
+    out: String,
+    line_start: usize,
+    /// Writing one line only: a block that cannot be written on one line fails it.
+    flat: bool,
+    failed: bool,
+    /// Inside a macro invocation's arguments, whose grammar may not take an added comma.
+    in_macro: bool,
+}
+
+impl Printer {
+    fn new(flat: bool) -> Printer {
+        Printer {
+            out: String::new(),
+            line_start: 0,
+            flat,
+            failed: false,
+            in_macro: false,
+        }
+    }
+
+    fn column(&self) -> usize {
+        self.out[self.line_start..].chars().count()
+    }
+
+    fn newline(&mut self, indent: usize, blank: bool) {
+        let trimmed = self.out.trim_end_matches(' ').len();
+        self.out.truncate(trimmed);
+        if !self.out.is_empty() {
+            self.out.push('\n');
+            if blank {
+                self.out.push('\n');
+            }
+        }
+        self.line_start = self.out.len();
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+    }
+
+    fn space(&mut self, wanted: bool) {
+        if wanted && !self.out.is_empty() && !self.out.ends_with([' ', '\n']) {
+            self.out.push(' ');
+        }
+    }
+
+    /// The statements of a block (or the file), one per line at `indent`; `items` when they
+    /// are the items of a module or an `impl`, which get a blank line between them.
+    /// A list of fields, variants or arms gets a comma after its last one, as rustfmt writes.
+    fn block(&mut self, toks: &[Tok], indent: usize, items: bool) {
+        let statements = statements(toks);
+        let list = statements
+            .iter()
+            .any(|s| matches!(s.last(), Some(Tok::Op(op)) if op == ","));
+        let last = statements.len().saturating_sub(1);
+        for (i, statement) in statements.into_iter().enumerate() {
+            self.newline(indent, items && i > 0);
+            self.statement(statement, indent);
+            let ended = matches!(statement.last(), Some(Tok::Op(op)) if op == "," || op == ";");
+            if i == last && list && !ended && !self.in_macro {
+                self.out.push(',');
+            }
+        }
+    }
+
+    /// One statement, item, field or arm: its attributes on lines of their own, then the rest.
+    fn statement(&mut self, mut toks: &[Tok], indent: usize) {
+        loop {
+            match toks {
+                [Tok::Op(hash), Tok::Group(Delimiter::Bracket, inner), rest @ ..]
+                    if hash == "#" =>
+                {
+                    self.attribute(inner, false);
+                    toks = rest;
+                }
+                [Tok::Op(hash), Tok::Op(bang), Tok::Group(Delimiter::Bracket, inner), rest @ ..]
+                    if hash == "#" && bang == "!" =>
+                {
+                    self.attribute(inner, true);
+                    toks = rest;
+                }
+                _ => break,
+            }
+            if toks.is_empty() {
+                return;
+            }
+            self.newline(indent, false);
+        }
+        self.sequence(toks, indent);
+    }
+
+    /// `#[...]`, or a `///` (`//!`) comment for documentation that fits on one line.
+    fn attribute(&mut self, inner: &[Tok], inner_attribute: bool) {
+        if let [Tok::Word(doc), Tok::Op(eq), Tok::Word(literal)] = inner {
+            if doc == "doc" && eq == "=" {
+                if let Some(text) = string_value(literal).filter(|t| !t.contains(['\n', '\r'])) {
+                    self.out
+                        .push_str(if inner_attribute { "//!" } else { "///" });
+                    self.out.push_str(&text);
+                    return;
+                }
+            }
+        }
+        self.out
+            .push_str(if inner_attribute { "#![" } else { "#[" });
+        let text = flat(inner).unwrap_or_default();
+        self.out.push_str(&text);
+        self.out.push(']');
+    }
+
+    /// Tokens on the current line, breaking where they do not fit.
+    fn sequence(&mut self, toks: &[Tok], indent: usize) {
+        let chain = !self.flat && self.breaks_chain(toks);
+        let indent = if chain { indent + 1 } else { indent };
+        let mut line = Line::new();
+        let mut skip_to = 0;
+        for (i, tok) in toks.iter().enumerate() {
+            if self.failed {
+                return;
+            }
+            if i < skip_to {
+                continue;
+            }
+            if chain && is_chain_call(toks, i) {
+                self.newline(indent, false);
+                line.prev = Prev::Start;
+            }
+            let bang = std::mem::replace(&mut line.bang, false);
+            match tok {
+                Tok::Word(word) => {
+                    self.space(line.prev != Prev::Start);
+                    self.out.push_str(word);
+                    line.prev = if KEYWORDS.contains(&word.as_str()) {
+                        Prev::Keyword
+                    } else {
+                        Prev::Word
+                    };
+                }
+                Tok::Op(op) if op == "<" && !self.flat && line.prev == Prev::Word => {
+                    match self.long_generics(toks, i, indent, chain) {
+                        Some(close) => {
+                            line.prev = Prev::Close;
+                            skip_to = close + 1;
+                        }
+                        None => self.operator(op, &mut line),
+                    }
+                }
+                Tok::Op(op) => self.operator(op, &mut line),
+                Tok::Group(Delimiter::Brace, inner) => {
+                    self.brace(inner, &toks[..i], indent, &mut line)
+                }
+                Tok::Group(delimiter, inner) => {
+                    let tail = if self.flat {
+                        0
+                    } else {
+                        tail_width(toks, i + 1, chain)
+                    };
+                    self.list(*delimiter, inner, indent, &mut line, bang, tail);
+                }
+            }
+        }
+    }
+
+    fn operator(&mut self, op: &str, line: &mut Line) {
+        let (space_before, after) = match op {
+            "," | ";" => (false, Prev::Op),
+            "." => (false, Prev::Start),
+            "?" => (false, Prev::Close),
+            ":" => (false, Prev::Op),
+            "::" => (matches!(line.prev, Prev::Keyword | Prev::Op), Prev::Start),
+            "#" => (line.prev != Prev::Start, Prev::Start),
+            ".." | "..=" => (line.unary() && line.prev != Prev::Start, Prev::Start),
+            "!" if line.prev == Prev::Word => {
+                line.bang = true;
+                (false, Prev::Start)
+            }
+            "&" | "&&" | "*" | "-" | "!" if line.unary() => (line.prev != Prev::Start, Prev::Start),
+            "<" if matches!(line.prev, Prev::Word | Prev::Start | Prev::Keyword) => {
+                line.angles += 1;
+                (false, Prev::Start)
+            }
+            ">" if line.angles > 0 => {
+                line.angles -= 1;
+                (false, Prev::Close)
+            }
+            "|" | "||" if !line.closure && line.unary() => {
+                if op == "|" {
+                    line.closure = true;
+                    (line.prev != Prev::Start, Prev::Start)
+                } else {
+                    (line.prev != Prev::Start, Prev::Op)
+                }
+            }
+            "|" if line.closure => {
+                line.closure = false;
+                (false, Prev::Op)
+            }
+            _ => (line.prev != Prev::Start, Prev::Op),
+        };
+        self.space(space_before);
+        self.out.push_str(op);
+        line.prev = after;
+    }
+
+    /// A brace group: a block on lines of its own, or `{}` and a `use` tree on the line.
+    fn brace(&mut self, inner: &[Tok], before: &[Tok], indent: usize, line: &mut Line) {
+        let use_tree =
+            line.prev == Prev::Start && matches!(before.last(), Some(Tok::Op(op)) if op == "::");
+        self.space(line.prev != Prev::Start);
+        if inner.is_empty() {
+            self.out.push_str("{}");
+        } else if use_tree {
+            self.use_tree(inner, indent);
+        } else if self.flat {
+            self.failed = true;
+            return;
+        } else if let Some(text) = self.short_literal(inner, before) {
+            self.out.push_str("{ ");
+            self.out.push_str(&text);
+            self.out.push_str(" }");
+        } else {
+            self.out.push('{');
+            self.block(inner, indent + 1, holds_items(before));
+            self.newline(indent, false);
+            self.out.push('}');
+        }
+        line.prev = Prev::Close;
+    }
+
+    /// The names a `use` takes from a path: on the line when they fit, else one per line.
+    fn use_tree(&mut self, inner: &[Tok], indent: usize) {
+        let text = flat(inner).unwrap_or_default();
+        if self.flat || self.column() + text.chars().count() + 3 <= WIDTH {
+            self.out.push('{');
+            self.out.push_str(&text);
+            self.out.push('}');
+            return;
+        }
+        self.out.push('{');
+        for (element, _) in split_commas(inner) {
+            if !element.is_empty() {
+                self.newline(indent + 1, false);
+                self.sequence(element, indent + 1);
+                self.out.push(',');
+            }
+        }
+        self.newline(indent, false);
+        self.out.push('}');
+    }
+
+    /// A parenthesised or bracketed list: on the line when it fits (with `tail`, what must
+    /// follow it on the line), else one element per line.
+    fn list(
+        &mut self,
+        delimiter: Delimiter,
+        inner: &[Tok],
+        indent: usize,
+        line: &mut Line,
+        macro_call: bool,
+        tail: usize,
+    ) {
+        let (open, close) = match delimiter {
+            Delimiter::Parenthesis => ('(', ')'),
+            _ => ('[', ']'),
+        };
+        // After a name (a call, a function's parameters, a tuple struct) the parentheses hold a
+        // list, which takes a comma after its last element; elsewhere they may group one
+        // expression, which a comma would make a tuple.
+        let arguments = matches!(line.prev, Prev::Word | Prev::Close);
+        self.space(matches!(line.prev, Prev::Keyword | Prev::Op));
+        line.prev = Prev::Close;
+        if self.flat {
+            self.out.push(open);
+            let mut nested = Printer::new(true);
+            nested.sequence(inner, 0);
+            self.failed |= nested.failed;
+            self.out.push_str(&nested.out);
+            self.out.push(close);
+            return;
+        }
+        if inner.is_empty() {
+            self.out.push(open);
+            self.out.push(close);
+            return;
+        }
+        let one_line = flat(inner);
+        if let Some(text) = &one_line {
+            if self.column() + text.chars().count() + 2 + tail <= WIDTH {
+                self.out.push(open);
+                self.out.push_str(text);
+                self.out.push(close);
+                return;
+            }
+        }
+        let elements = split_commas(inner);
+        let was_in_macro = self.in_macro;
+        self.in_macro |= macro_call;
+        self.out.push(open);
+        let overflows = matches!(elements.as_slice(), [(element, false)]
+            if one_line.is_none() || matches!(element.last(), Some(Tok::Group(d, _)) if *d != Delimiter::Brace));
+        if overflows {
+            // One element holding a block (a closure, a struct literal) or ending with a list
+            // (`&[...]`): that block or list breaks instead.
+            self.sequence(inner, indent);
+        } else {
+            let last = elements.len() - 1;
+            for (i, (element, comma)) in elements.into_iter().enumerate() {
+                if element.is_empty() {
+                    continue;
+                }
+                self.newline(indent + 1, false);
+                self.sequence(element, indent + 1);
+                if comma || (i == last && (last > 0 || arguments) && !self.in_macro) {
+                    self.out.push(',');
+                }
+            }
+            self.newline(indent, false);
+        }
+        self.out.push(close);
+        self.in_macro = was_in_macro;
+    }
+
+    /// A struct literal's fields on one line, when they are as short as rustfmt keeps on one
+    /// line (`Self { id }`).
+    fn short_literal(&self, inner: &[Tok], before: &[Tok]) -> Option<String> {
+        const SHORT: usize = 18;
+        let named = matches!(before.last(), Some(Tok::Word(w)) if w.starts_with(|c: char| c.is_ascii_uppercase()));
+        let item_or_block = before.iter().any(|t| {
+            matches!(t, Tok::Word(w) if matches!(w.as_str(),
+                "fn" | "impl" | "struct" | "enum" | "union" | "trait" | "mod" | "match" | "if"
+                    | "while" | "for" | "loop" | "unsafe" | "else"))
+        });
+        if self.in_macro || !named || item_or_block {
+            return None;
+        }
+        let fields = match inner.split_last() {
+            Some((Tok::Op(comma), fields)) if comma == "," => fields,
+            _ => inner,
+        };
+        flat(fields).filter(|text| text.chars().count() <= SHORT)
+    }
+
+    /// Generic arguments too long for the line (`Expectation<'_, Body, Answer, Error>`), one per
+    /// line: the index of their closing `>`, or `None` (nothing written) when they fit.
+    fn long_generics(
+        &mut self,
+        toks: &[Tok],
+        open: usize,
+        indent: usize,
+        chain: bool,
+    ) -> Option<usize> {
+        let mut angles = Angles::default();
+        let mut close = None;
+        for (j, tok) in toks.iter().enumerate().skip(open) {
+            match tok {
+                Tok::Op(op) => {
+                    angles.track(op);
+                    if angles.outside() {
+                        close = Some(j);
+                        break;
+                    }
+                    if op == ";" {
+                        return None;
+                    }
+                }
+                Tok::Group(Delimiter::Brace, _) => return None,
+                _ => {}
+            }
+        }
+        let close = close?;
+        let inner = &toks[open + 1..close];
+        let elements = split_commas(inner);
+        let width = flat(&toks[open..=close])?.chars().count() + tail_width(toks, close + 1, chain);
+        if elements.len() < 2 || self.column() + width <= WIDTH {
+            return None;
+        }
+        self.out.push('<');
+        for (element, _) in elements {
+            if !element.is_empty() {
+                self.newline(indent + 1, false);
+                self.sequence(element, indent + 1);
+                self.out.push(',');
+            }
+        }
+        self.newline(indent, false);
+        self.out.push('>');
+        Some(close)
+    }
+
+    /// Whether `toks` is a method chain too long for the line: two calls or more, each after
+    /// a call.
+    fn breaks_chain(&self, toks: &[Tok]) -> bool {
+        let calls = (0..toks.len()).filter(|&i| is_chain_call(toks, i)).count();
+        if calls < 2 {
+            return false;
+        }
+        match flat(toks) {
+            Some(text) => self.column() + text.chars().count() > WIDTH,
+            None => true,
+        }
+    }
+}
+
+/// `toks` on one line, or `None` when it holds a block.
+fn flat(toks: &[Tok]) -> Option<String> {
+    let mut printer = Printer::new(true);
+    printer.sequence(toks, 0);
+    (!printer.failed).then_some(printer.out)
+}
+
+/// The width of what follows a list on its line: up to a block's brace (and ` {`), or a chain's
+/// next call.
+fn tail_width(toks: &[Tok], from: usize, chain: bool) -> usize {
+    let mut end = from;
+    let mut brace = 0;
+    while end < toks.len() {
+        if matches!(&toks[end], Tok::Group(Delimiter::Brace, inner) if !inner.is_empty()) {
+            brace = 2;
+            break;
+        }
+        if chain && is_chain_call(toks, end) {
+            break;
+        }
+        end += 1;
+    }
+    let Some(text) = flat(&toks[from..end]) else {
+        return brace;
+    };
+    // `flat` writes the first token as if it started a line.
+    let space = match toks.get(from) {
+        Some(Tok::Word(_)) => 1,
+        Some(Tok::Op(op)) => usize::from(![",", ";", ".", "?", ":", "::"].contains(&op.as_str())),
+        _ => 0,
+    };
+    if text.is_empty() {
+        brace
+    } else {
+        text.chars().count() + space + brace
+    }
+}
+
+/// Whether `toks[i]` is the `.` of a method call (`.g(y)`, `.g::<T>(y)`), where a chain breaks;
+/// field accesses before the first call stay with the receiver (`self.base`).
+fn is_chain_call(toks: &[Tok], i: usize) -> bool {
+    if i == 0 || !matches!(toks.get(i), Some(Tok::Op(dot)) if dot == ".") {
+        return false;
+    }
+    if !matches!(toks.get(i + 1), Some(Tok::Word(_))) {
+        return false;
+    }
+    let mut next = i + 2;
+    if matches!(toks.get(next), Some(Tok::Op(op)) if op == "::") {
+        // A turbofish: up to its closing `>`.
+        let mut angles = Angles::default();
+        next += 1;
+        while let Some(tok) = toks.get(next) {
+            next += 1;
+            if let Tok::Op(op) = tok {
+                angles.track(op);
+                if angles.outside() {
+                    break;
+                }
+            }
+        }
+    }
+    matches!(toks.get(next), Some(Tok::Group(Delimiter::Parenthesis, _)))
+}
+
+/// Whether a block opened after `head` holds items (a module's, a trait's or an `impl`'s).
+fn holds_items(head: &[Tok]) -> bool {
+    let has = |word: &str| head.iter().any(|t| matches!(t, Tok::Word(w) if w == word));
+    has("mod") || has("trait") || (has("impl") && !has("fn"))
+}
+
+/// A block's statements: each ends with `;` or `,`, or with a block not continued by `else`,
+/// `.`, `?` or a separator.
+fn statements(toks: &[Tok]) -> Vec<&[Tok]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut angles = Angles::default();
+    for (i, tok) in toks.iter().enumerate() {
+        let ends = match tok {
+            Tok::Op(op) if op == ";" => {
+                angles = Angles::default();
+                true
+            }
+            Tok::Op(op) if op == "," => angles.outside(),
+            Tok::Op(op) => {
+                angles.track(op);
+                false
+            }
+            Tok::Group(Delimiter::Brace, inner) if !inner.is_empty() => {
+                let use_tree =
+                    matches!(toks.get(i.wrapping_sub(1)), Some(Tok::Op(op)) if op == "::");
+                !use_tree
+                    && !matches!(
+                        toks.get(i + 1),
+                        Some(Tok::Op(next)) if [",", ";", ".", "?"].contains(&next.as_str())
+                    )
+                    && !matches!(toks.get(i + 1), Some(Tok::Word(next)) if next == "else" || next == "as")
+            }
+            _ => false,
+        };
+        if ends {
+            out.push(&toks[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(&toks[start..]);
+    }
+    out
+}
+
+/// The elements of a list between its top-level commas, each with whether a comma followed it.
+fn split_commas(toks: &[Tok]) -> Vec<(&[Tok], bool)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut angles = Angles::default();
+    for (i, tok) in toks.iter().enumerate() {
+        let Tok::Op(op) = tok else { continue };
+        if op == "," && angles.outside() {
+            out.push((&toks[start..i], true));
+            start = i + 1;
+        }
+        angles.track(op);
+    }
+    out.push((&toks[start..], false));
+    out
+}
+
+/// How deep in a generic's `<...>` a comma is: those commas separate type arguments, not
+/// elements. (A `<` that compares leaves the count high; the comma after it then stays inside
+/// its element, which changes only where a line breaks.)
+#[derive(Default)]
+struct Angles(usize);
+
+impl Angles {
+    fn track(&mut self, op: &str) {
+        match op {
+            "<" => self.0 += 1,
+            ">" => self.0 = self.0.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn outside(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The value of a string literal as `proc_macro2` writes it (`"..."` with escapes, or raw).
+fn string_value(literal: &str) -> Option<String> {
+    if let Some(raw) = literal.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw.get(hashes..raw.len().checked_sub(hashes)?)?;
+        return Some(body.strip_prefix('"')?.strip_suffix('"')?.to_owned());
+    }
+    let body = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            '0' => out.push('\0'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '\'' => out.push('\''),
+            'u' => {
+                let rest: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let code = u32::from_str_radix(rest.strip_prefix('{')?, 16).ok()?;
+                out.push(char::from_u32(code)?);
+            }
+            'x' => {
+                let hex: String = chars.by_ref().take(2).collect();
+                out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn layout(tokens: proc_macro2::TokenStream) -> String {
+        super::layout(&super::convert(tokens, &mut super::Fnv::new()))
+    }
+
+    #[test]
+    fn items_fields_and_docs() {
+        let tokens = quote! {
+            #[doc = " A thing."]
+            #[derive(Debug, Clone)]
+            pub struct Thing {
+                #[doc = " Its name."]
+                pub name: String,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub tags: Option<Vec<std::collections::BTreeMap<String, i64>>>,
+            }
+            impl Thing {
+                pub fn new(name: impl Into<String>) -> Self {
+                    Self { name: name.into(), tags: None }
+                }
+                pub fn tags(&self) -> &[u8] { &[] }
+            }
+            use serde::{Deserialize, Serialize};
+            use crate::shared::{AlertDataSource, AlertDetailDataclassRef, AlertFileInfo, AlertMalware, AlertNetworkList};
+        };
+        assert_eq!(
+            layout(tokens),
+            "/// A thing.\n#[derive(Debug, Clone)]\npub struct Thing {\n    /// Its name.\n    pub name: String,\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub tags: Option<Vec<std::collections::BTreeMap<String, i64>>>,\n}\n\nimpl Thing {\n    pub fn new(name: impl Into<String>) -> Self {\n        Self {\n            name: name.into(),\n            tags: None,\n        }\n    }\n\n    pub fn tags(&self) -> &[u8] {\n        &[]\n    }\n}\n\nuse serde::{Deserialize, Serialize};\n\nuse crate::shared::{\n    AlertDataSource,\n    AlertDetailDataclassRef,\n    AlertFileInfo,\n    AlertMalware,\n    AlertNetworkList,\n};\n"
+        );
+    }
+
+    #[test]
+    fn chains_closures_and_long_lists() {
+        let tokens = quote! {
+            fn call(self) -> crate::Call<types::ListWorkflowsResponse, ListWorkflowsError> {
+                let request = crate::call::ApiRequest::new("ListWorkflows", crate::call::Method::GET, "/v1/{project_id}/workflows")
+                    .path_param("project_id", self.base.scope.project_id())
+                    .query("offset", &self.offset)
+                    .options(self.base.options);
+                crate::Call::new(self.base.scope.client(), request, |answer| match answer.status() {
+                    200 => answer.json(),
+                    _ => answer.unexpected(),
+                })
+            }
+        };
+        assert_eq!(
+            layout(tokens),
+            "fn call(self) -> crate::Call<types::ListWorkflowsResponse, ListWorkflowsError> {\n    let request = crate::call::ApiRequest::new(\n            \"ListWorkflows\",\n            crate::call::Method::GET,\n            \"/v1/{project_id}/workflows\",\n        )\n        .path_param(\"project_id\", self.base.scope.project_id())\n        .query(\"offset\", &self.offset)\n        .options(self.base.options);\n    crate::Call::new(\n        self.base.scope.client(),\n        request,\n        |answer| match answer.status() {\n            200 => answer.json(),\n            _ => answer.unexpected(),\n        },\n    )\n}\n"
+        );
+    }
+
+    #[test]
+    fn macros_keep_their_commas_and_operators_their_spaces() {
+        let tokens = quote! {
+            crate::call::string_enum!(SortField { CreateTime = "create_time", UpdateTime = "update_time", } else Other);
+            impl ::std::future::IntoFuture for Request {
+                type Output = ::std::result::Result<crate::Response<'static, T>, E>;
+                fn into_future(self) -> Self::IntoFuture { if !self.a && *self.b != -1 { x..=y } else { ..Default::default() } }
+            }
+        };
+        assert_eq!(
+            layout(tokens),
+            "crate::call::string_enum!(SortField {\n    CreateTime = \"create_time\",\n    UpdateTime = \"update_time\",\n} else Other);\n\nimpl ::std::future::IntoFuture for Request {\n    type Output = ::std::result::Result<crate::Response<'static, T>, E>;\n\n    fn into_future(self) -> Self::IntoFuture {\n        if !self.a && *self.b != -1 {\n            x..=y\n        } else {\n            ..Default::default()\n        }\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn long_generic_arguments_break_one_per_line() {
+        let tokens = quote! {
+            impl Server {
+                pub fn list_workflows(&self) -> crate::mock::Expectation<'_, crate::mock::NoBody, types::ListWorkflowsResponse, ListWorkflowsError> { x }
+            }
+        };
+        assert_eq!(
+            layout(tokens),
+            "impl Server {\n    pub fn list_workflows(\n        &self,\n    ) -> crate::mock::Expectation<\n        '_,\n        crate::mock::NoBody,\n        types::ListWorkflowsResponse,\n        ListWorkflowsError,\n    > {\n        x\n    }\n}\n"
+        );
+    }
+
+    #[test]
+    fn doc_text_is_unescaped_and_multi_line_docs_stay_attributes() {
+        let tokens = quote! {
+            #[doc = " Quotes \" and \\ and \u{e9}."]
+            #[doc = "two\nlines"]
+            pub struct A;
+        };
+        assert_eq!(
+            layout(tokens),
+            "/// Quotes \" and \\ and \u{e9}.\n#[doc = \"two\\nlines\"]\npub struct A;\n"
+        );
+    }
+
+    /// Each token of `stream` as text, with a string literal as its value (a `///` comment
+    /// lexes to a raw string) and without a comma right before a closing delimiter.
+    fn normalized(stream: proc_macro2::TokenStream, out: &mut Vec<String>) {
+        for tree in stream {
+            match tree {
+                proc_macro2::TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                        proc_macro2::Delimiter::Bracket => ("[", "]"),
+                        proc_macro2::Delimiter::Brace => ("{", "}"),
+                        proc_macro2::Delimiter::None => ("", ""),
+                    };
+                    out.push(open.to_owned());
+                    normalized(group.stream(), out);
+                    if out.last().is_some_and(|t| t == ",") {
+                        out.pop();
+                    }
+                    out.push(close.to_owned());
+                }
+                proc_macro2::TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    out.push(super::string_value(&text).map_or(text, |v| format!("string {v:?}")));
+                }
+                // A comma the layout adds after the last generic argument.
+                proc_macro2::TokenTree::Punct(p)
+                    if p.as_char() == '>' && out.last().is_some_and(|t| t == ",") =>
+                {
+                    out.pop();
+                    out.push(">".to_owned());
+                }
+                other => out.push(other.to_string()),
+            }
+        }
+    }
+
+    /// Laying out changes only whitespace (and adds trailing commas): the text of every file
+    /// generated from every fixture spec and the real spec lexes to the tokens emitted.
+    #[test]
+    fn layout_keeps_every_token_of_every_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut specs: Vec<Vec<std::path::PathBuf>> =
+            std::fs::read_dir(root.join("tests/fixtures/specs"))
+                .unwrap()
+                .map(|e| vec![e.unwrap().path()])
+                .collect();
+        specs.push(crate::load::spec_files_in(&root.join("../spec")).unwrap());
+        let mut files = 0;
+        for paths in specs {
+            let loaded = crate::load::load_all(&paths);
+            let spec = loaded.spec.unwrap_or_else(|| panic!("{paths:?} loads"));
+            let api = crate::model::build(&spec).unwrap_or_else(|_| panic!("{paths:?} builds"));
+            for unit in crate::emit::units(&api) {
+                let tokens = unit.tokens(&api);
+                let text = layout(tokens.clone());
+                let relexed: proc_macro2::TokenStream = text
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{paths:?}: the layout does not lex: {e}\n{text}"));
+                let (mut emitted, mut written) = (Vec::new(), Vec::new());
+                normalized(tokens, &mut emitted);
+                normalized(relexed, &mut written);
+                if let Some(at) = emitted.iter().zip(&written).position(|(a, b)| a != b) {
+                    panic!(
+                        "{paths:?}: token {at} differs: emitted {:?}, written {:?}",
+                        &emitted[at.saturating_sub(5)..(at + 5).min(emitted.len())],
+                        &written[at.saturating_sub(5)..(at + 5).min(written.len())],
+                    );
+                }
+                assert_eq!(emitted.len(), written.len(), "{paths:?}");
+                files += 1;
+            }
+        }
+        assert!(files > 30, "{files} files checked");
+    }
+}
