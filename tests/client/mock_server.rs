@@ -533,3 +533,60 @@ async fn a_literal_path_wins_over_a_parameter() {
         .unwrap();
     mock.finish().unwrap();
 }
+
+/// Paging over the mock: two full pages, then an error on the third; the stream yields the four
+/// items read, then the error, and sends nothing more.
+#[tokio::test]
+async fn pages_through_the_mock_until_an_error_on_the_third_page() {
+    use futures_util::StreamExt;
+    let mock = MockServer::start().await;
+    for (offset, ids) in [(0, ["a-1", "a-2"]), (2, ["a-3", "a-4"])] {
+        mock.list_alerts()
+            .body(move |s: &DataobjectSearch| s.offset.unwrap_or(0) == offset && s.limit == Some(2))
+            .respond(page(&ids, 10))
+            .expect(1)
+            .mount()
+            .await;
+    }
+    mock.list_alerts()
+        .body(|s: &DataobjectSearch| s.offset == Some(4) && s.limit == Some(2))
+        .respond_error(ListAlertsError::BadRequest(bad_request(
+            "SecMaster.1",
+            "busy",
+        )))
+        .expect(1)
+        .mount()
+        .await;
+
+    let read: Vec<_> = mock
+        .workspace()
+        .list_alerts(DataobjectSearch {
+            limit: Some(2),
+            ..Default::default()
+        })
+        .items()
+        .collect()
+        .await;
+    let ids: Vec<_> = read
+        .iter()
+        .map(|item| item.as_ref().ok().and_then(|alert| alert.id.clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            Some("a-1".to_owned()),
+            Some("a-2".to_owned()),
+            Some("a-3".to_owned()),
+            Some("a-4".to_owned()),
+            None
+        ]
+    );
+    let Some(Err(Error::Api(api))) = read.last() else {
+        panic!("the stream ends with the error: {read:?}");
+    };
+    assert_eq!(
+        (api.status, api.code.as_deref()),
+        (400, Some("SecMaster.1"))
+    );
+    mock.finish().unwrap();
+}
