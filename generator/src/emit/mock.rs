@@ -37,15 +37,10 @@ const RESERVED: &[&str] = &[
 /// and serde item generated code names, so that a schema named `Serialize` or `String` changes
 /// neither.
 pub(super) fn other_serde_half(directions: Directions, string_enum: bool) -> Option<TokenStream> {
+    let string_text = super::std_items::string_text();
     let (derive, conversion) = match (directions.sent, directions.received) {
-        (true, false) => (
-            quote!(::serde::Deserialize),
-            quote!(from = "::std::string::String"),
-        ),
-        (false, true) => (
-            quote!(::serde::Serialize),
-            quote!(into = "::std::string::String"),
-        ),
+        (true, false) => (quote!(::serde::Deserialize), quote!(from = #string_text)),
+        (false, true) => (quote!(::serde::Serialize), quote!(into = #string_text)),
         _ => return None,
     };
     Some(if string_enum {

@@ -31,42 +31,120 @@ fn call_item(name: &str) -> TokenStream {
     quote!(crate::#module::#name)
 }
 
-/// std and serde items as generated code names them: by absolute path, so that no schema, no
-/// runtime item and no prelude name a schema took (`String`, `Into`, `Error`, `Serialize`, ...)
-/// can stand in for them. Trait methods are called through their traits (`Into::into(x)`), and
-/// serde's derives are named `::serde::Serialize`, so that no module imports them.
+/// std and serde items as generated code names them. `String`, `Option` (`Some`, `None`), `Box`
+/// and `Into` are written as the prelude names them, as hand-written code does, unless the spec
+/// names one of its types so ([`std_items::Names::of`]): then every one of them is written by
+/// absolute path, so that no schema can stand in for them, and `value.into()` becomes
+/// `Into::into(value)`. serde's derives are always named `::serde::Serialize`, and the other std
+/// and serde items generated code uses by absolute path, so that no module imports them.
 ///
-/// The std derives (`Debug`, `Clone`, `PartialEq`, ...) are the one exception, written as the
-/// prelude names them: a derive is looked up among macros, where nothing generated code defines
-/// can be found (types, fields and modules are not macros), and what it expands to names std by
-/// absolute path itself. Written out, they would add a wrapped attribute of several lines to each
-/// of the client's thousands of types.
+/// The std derives (`Debug`, `Clone`, `PartialEq`, ...) are always written as the prelude names
+/// them: a derive is looked up among macros, where nothing generated code defines can be found
+/// (types, fields and modules are not macros), and what it expands to names std by absolute path
+/// itself.
 mod std_items {
     use proc_macro2::TokenStream;
     use quote::quote;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Whether the API being emitted on this thread names a type like a prelude item.
+        static QUALIFIED: Cell<bool> = const { Cell::new(true) };
+    }
+
+    /// How the prelude items are written while one file of an API is emitted.
+    pub struct Names {
+        before: bool,
+    }
+
+    impl Names {
+        /// Plain names unless one of the API's types takes a prelude item's name; restored when
+        /// dropped.
+        pub fn of(api: &crate::model::Api) -> Names {
+            const PRELUDE: [&str; 6] = ["String", "Option", "Some", "None", "Box", "Into"];
+            let taken = api.types.iter().any(|t| PRELUDE.contains(&t.name.as_str()));
+            Names {
+                before: QUALIFIED.replace(taken),
+            }
+        }
+    }
+
+    impl Drop for Names {
+        fn drop(&mut self) {
+            QUALIFIED.set(self.before);
+        }
+    }
+
+    fn qualified() -> bool {
+        QUALIFIED.get()
+    }
 
     pub fn string() -> TokenStream {
-        quote!(::std::string::String)
+        if qualified() {
+            quote!(::std::string::String)
+        } else {
+            quote!(String)
+        }
+    }
+    /// `String` as serde's `from`/`into` attributes name it.
+    pub fn string_text() -> &'static str {
+        if qualified() {
+            "::std::string::String"
+        } else {
+            "String"
+        }
+    }
+    /// `Option::is_none` as serde's `skip_serializing_if` names it.
+    pub fn is_none_text() -> &'static str {
+        if qualified() {
+            "::core::option::Option::is_none"
+        } else {
+            "Option::is_none"
+        }
     }
     pub fn option(inner: TokenStream) -> TokenStream {
-        quote!(::core::option::Option<#inner>)
+        if qualified() {
+            quote!(::core::option::Option<#inner>)
+        } else {
+            quote!(Option<#inner>)
+        }
     }
     pub fn some(value: TokenStream) -> TokenStream {
-        quote!(::core::option::Option::Some(#value))
+        if qualified() {
+            quote!(::core::option::Option::Some(#value))
+        } else {
+            quote!(Some(#value))
+        }
     }
     pub fn none() -> TokenStream {
-        quote!(::core::option::Option::None)
+        if qualified() {
+            quote!(::core::option::Option::None)
+        } else {
+            quote!(None)
+        }
     }
     pub fn boxed(inner: TokenStream) -> TokenStream {
-        quote!(::std::boxed::Box<#inner>)
+        if qualified() {
+            quote!(::std::boxed::Box<#inner>)
+        } else {
+            quote!(Box<#inner>)
+        }
     }
     /// An argument that takes anything that converts into text.
     pub fn into_string() -> TokenStream {
-        quote!(impl ::core::convert::Into<::std::string::String>)
+        if qualified() {
+            quote!(impl ::core::convert::Into<::std::string::String>)
+        } else {
+            quote!(impl Into<String>)
+        }
     }
-    /// `value.into()`, without the `Into` trait in scope.
+    /// `value.into()`, or `Into::into(value)` when `Into` may not be the prelude's.
     pub fn into(value: TokenStream) -> TokenStream {
-        quote!(::core::convert::Into::into(#value))
+        if qualified() {
+            quote!(::core::convert::Into::into(#value))
+        } else {
+            quote!(#value.into())
+        }
     }
 }
 
@@ -159,6 +237,7 @@ impl Unit {
 
     /// The file's tokens, before formatting.
     pub fn tokens(self, api: &Api) -> TokenStream {
+        let _names = std_items::Names::of(api);
         match self {
             Unit::Root => root(api),
             Unit::Family(i) => family(api, i),

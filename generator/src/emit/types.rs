@@ -2,7 +2,7 @@
 //! alias, a string enum with the call machinery's `string_enum!` conversions, or a struct with
 //! its `new` constructor), behind the features of the families that reach it when shared.
 
-use super::std_items::{boxed, into, into_string, none, option, string};
+use super::std_items::{boxed, into, into_string, is_none_text, none, option, string, string_text};
 use super::{call_item, ident, mock, own_docs, spec_docs, type_tokens, Gate};
 use crate::doc_text::code_span;
 use crate::model::{Directions, Field, TypeDef, TypeKind, TypeRef, Variant};
@@ -76,13 +76,11 @@ fn string_enum(def: &TypeDef, variants: &[Variant], other: &str, gate: &Gate) ->
     let string_enum = call_item("string_enum");
     let derives = serde_derives(def.directions);
     let Directions { sent, received } = def.directions;
+    let string_text = string_text();
     let conversions = match (sent, received) {
-        (true, false) => quote!(into = "::std::string::String"),
-        (false, true) => quote!(from = "::std::string::String"),
-        _ => quote!(
-            from = "::std::string::String",
-            into = "::std::string::String"
-        ),
+        (true, false) => quote!(into = #string_text),
+        (false, true) => quote!(from = #string_text),
+        _ => quote!(from = #string_text, into = #string_text),
     };
     let string = string();
     let mock_half = mock::other_serde_half(def.directions, true);
@@ -173,9 +171,8 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
     // A missing `Option` field reads as `None` without `#[serde(default)]`.
     let ty = if !field.required {
         if directions.sent {
-            serde_args.push(quote!(
-                skip_serializing_if = "::core::option::Option::is_none"
-            ));
+            let is_none = is_none_text();
+            serde_args.push(quote!(skip_serializing_if = #is_none));
         }
         option(ty)
     } else if field.nullable {
