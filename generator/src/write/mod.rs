@@ -2,6 +2,7 @@
 //! whose content changed, atomically (a temporary file in the same folder, then a rename).
 
 mod layout;
+mod tokens;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ const FINGERPRINT_PREFIX: &str = "// fingerprint: ";
 /// file's text is made from (its tokens, and the layout rules, this folder's code), so that a
 /// file is laid out again when either changes.
 pub struct Prepared {
-    toks: Vec<layout::Tok>,
+    toks: Vec<tokens::Tok>,
     pub fingerprint: u64,
 }
 
@@ -41,11 +42,12 @@ pub fn prepare(tokens: proc_macro2::TokenStream) -> Prepared {
         let mut hash = Fnv::new();
         hash.write(include_str!("mod.rs").as_bytes());
         hash.write(include_str!("layout.rs").as_bytes());
+        hash.write(include_str!("tokens.rs").as_bytes());
         hash.finish()
     });
     let mut hash = Fnv::new();
     hash.write(&rules.to_le_bytes());
-    let toks = layout::convert(tokens, &mut hash);
+    let toks = tokens::convert(tokens, &mut hash);
     Prepared {
         toks,
         fingerprint: hash.finish(),
