@@ -32,119 +32,49 @@ fn call_item(name: &str) -> TokenStream {
 }
 
 /// std and serde items as generated code names them. `String`, `Option` (`Some`, `None`), `Box`
-/// and `Into` are written as the prelude names them, as hand-written code does, unless the spec
-/// names one of its types so ([`std_items::Names::of`]): then every one of them is written by
-/// absolute path, so that no schema can stand in for them, and `value.into()` becomes
-/// `Into::into(value)`. serde's derives are always named `::serde::Serialize`, and the other std
-/// and serde items generated code uses by absolute path, so that no module imports them.
+/// and `Into` are written as the prelude names them, as hand-written code does: the model keeps
+/// every schema from taking a prelude item's name (`RESERVED_TYPE_NAMES`, a schema `Option`
+/// becomes `Option2`), and nothing else generated in a module is named so, so the prelude's are
+/// the ones in scope. serde's derives are named `::serde::Serialize`, and the other std and
+/// serde items generated code uses by absolute path, so that no module imports them.
 ///
-/// The std derives (`Debug`, `Clone`, `PartialEq`, ...) are always written as the prelude names
-/// them: a derive is looked up among macros, where nothing generated code defines can be found
+/// The std derives (`Debug`, `Clone`, `PartialEq`, ...) are written as the prelude names them
+/// too: a derive is looked up among macros, where nothing generated code defines can be found
 /// (types, fields and modules are not macros), and what it expands to names std by absolute path
 /// itself.
 mod std_items {
     use proc_macro2::TokenStream;
     use quote::quote;
-    use std::cell::Cell;
-
-    thread_local! {
-        /// Whether the API being emitted on this thread names a type like a prelude item.
-        static QUALIFIED: Cell<bool> = const { Cell::new(true) };
-    }
-
-    /// How the prelude items are written while one file of an API is emitted.
-    pub struct Names {
-        before: bool,
-    }
-
-    impl Names {
-        /// Plain names unless one of the API's types takes a prelude item's name; restored when
-        /// dropped.
-        pub fn of(api: &crate::model::Api) -> Names {
-            const PRELUDE: [&str; 6] = ["String", "Option", "Some", "None", "Box", "Into"];
-            let taken = api.types.iter().any(|t| PRELUDE.contains(&t.name.as_str()));
-            Names {
-                before: QUALIFIED.replace(taken),
-            }
-        }
-    }
-
-    impl Drop for Names {
-        fn drop(&mut self) {
-            QUALIFIED.set(self.before);
-        }
-    }
-
-    fn qualified() -> bool {
-        QUALIFIED.get()
-    }
 
     pub fn string() -> TokenStream {
-        if qualified() {
-            quote!(::std::string::String)
-        } else {
-            quote!(String)
-        }
+        quote!(String)
     }
     /// `String` as serde's `from`/`into` attributes name it.
     pub fn string_text() -> &'static str {
-        if qualified() {
-            "::std::string::String"
-        } else {
-            "String"
-        }
+        "String"
     }
     /// `Option::is_none` as serde's `skip_serializing_if` names it.
     pub fn is_none_text() -> &'static str {
-        if qualified() {
-            "::core::option::Option::is_none"
-        } else {
-            "Option::is_none"
-        }
+        "Option::is_none"
     }
     pub fn option(inner: TokenStream) -> TokenStream {
-        if qualified() {
-            quote!(::core::option::Option<#inner>)
-        } else {
-            quote!(Option<#inner>)
-        }
+        quote!(Option<#inner>)
     }
     pub fn some(value: TokenStream) -> TokenStream {
-        if qualified() {
-            quote!(::core::option::Option::Some(#value))
-        } else {
-            quote!(Some(#value))
-        }
+        quote!(Some(#value))
     }
     pub fn none() -> TokenStream {
-        if qualified() {
-            quote!(::core::option::Option::None)
-        } else {
-            quote!(None)
-        }
+        quote!(None)
     }
     pub fn boxed(inner: TokenStream) -> TokenStream {
-        if qualified() {
-            quote!(::std::boxed::Box<#inner>)
-        } else {
-            quote!(Box<#inner>)
-        }
+        quote!(Box<#inner>)
     }
     /// An argument that takes anything that converts into text.
     pub fn into_string() -> TokenStream {
-        if qualified() {
-            quote!(impl ::core::convert::Into<::std::string::String>)
-        } else {
-            quote!(impl Into<String>)
-        }
+        quote!(impl Into<String>)
     }
-    /// `value.into()`, or `Into::into(value)` when `Into` may not be the prelude's.
     pub fn into(value: TokenStream) -> TokenStream {
-        if qualified() {
-            quote!(::core::convert::Into::into(#value))
-        } else {
-            quote!(#value.into())
-        }
+        quote!(#value.into())
     }
 }
 
@@ -237,7 +167,6 @@ impl Unit {
 
     /// The file's tokens, before formatting.
     pub fn tokens(self, api: &Api) -> TokenStream {
-        let _names = std_items::Names::of(api);
         match self {
             Unit::Root => root(api),
             Unit::Family(i) => family(api, i),
