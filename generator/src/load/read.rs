@@ -52,9 +52,11 @@ fn read(file: &SpecFile, parsed: &mut Parsed) -> Result<Value, Vec<Diagnostic>> 
         )]);
     }
     duplicate_keys(file)?;
-    let value: Value = match serde_yaml::from_str(&file.text) {
-        Ok(value) => value,
-        Err(e) => return Err(vec![yaml_error(file, &e)]),
+    // The tree was parsed already; serde_yaml reads the text only for what the tree cannot give
+    // exactly, and for its account of a syntax error.
+    let value: Value = match file.tree.as_ref().and_then(|tree| tree.to_value()) {
+        Some(value) => value,
+        None => serde_yaml::from_str(&file.text).map_err(|e| vec![yaml_error(file, &e)])?,
     };
     let Value::Mapping(mapping) = &value else {
         let what = describe(&value);
@@ -188,6 +190,11 @@ fn check_version(file: &SpecFile, mapping: &serde_yaml::Mapping) -> Result<(), B
 
 /// Reads a document whose shape was checked into openapiv3's types.
 pub(super) fn deserialize(file: &SpecFile, value: Value) -> Result<OpenAPI, Vec<Diagnostic>> {
+    // Without following the path first: a document that reads is read at half the cost; one
+    // that does not is read again, for the path to its fault.
+    if let Ok(document) = <OpenAPI as serde::Deserialize>::deserialize(&value) {
+        return Ok(document);
+    }
     match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
         Ok(document) => Ok(document),
         Err(e) => {
@@ -212,28 +219,53 @@ pub(super) fn deserialize(file: &SpecFile, value: Value) -> Result<OpenAPI, Vec<
 }
 
 /// The path to a place nested deeper than [`MAX_DEPTH`], if any (iterative: any depth is safe).
+/// The walk keeps depths and steps only; the path is spelled out for the one place found.
 fn too_deep(value: &Value) -> Option<Vec<String>> {
-    let mut stack: Vec<(&Value, Vec<String>)> = vec![(value, Vec::new())];
-    while let Some((value, path)) = stack.pop() {
-        if path.len() > MAX_DEPTH {
+    /// How a value is reached from its parent's entry in `walked`.
+    enum Step<'a> {
+        Root,
+        Item(usize, usize),
+        Key(usize, &'a Value),
+        /// The value of a tagged value: no level, and no step, of its own.
+        Tagged(usize),
+    }
+    let mut walked: Vec<Step> = Vec::new();
+    let mut stack: Vec<(&Value, usize, Step)> = vec![(value, 0, Step::Root)];
+    while let Some((value, depth, step)) = stack.pop() {
+        let parent = walked.len();
+        walked.push(step);
+        if depth > MAX_DEPTH {
+            let mut path = Vec::new();
+            let mut at = parent;
+            loop {
+                match walked[at] {
+                    Step::Root => break,
+                    Step::Item(up, i) => {
+                        path.push(i.to_string());
+                        at = up;
+                    }
+                    Step::Key(up, key) => {
+                        path.push(key.as_str().unwrap_or("?").to_owned());
+                        at = up;
+                    }
+                    Step::Tagged(up) => at = up,
+                }
+            }
+            path.reverse();
             return Some(path);
         }
         match value {
             Value::Sequence(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let mut p = path.clone();
-                    p.push(i.to_string());
-                    stack.push((item, p));
+                    stack.push((item, depth + 1, Step::Item(parent, i)));
                 }
             }
             Value::Mapping(map) => {
                 for (k, v) in map {
-                    let mut p = path.clone();
-                    p.push(k.as_str().unwrap_or("?").to_owned());
-                    stack.push((v, p));
+                    stack.push((v, depth + 1, Step::Key(parent, k)));
                 }
             }
-            Value::Tagged(tagged) => stack.push((&tagged.value, path)),
+            Value::Tagged(tagged) => stack.push((&tagged.value, depth, Step::Tagged(parent))),
             _ => {}
         }
     }
@@ -292,4 +324,27 @@ fn yaml_error(file: &SpecFile, error: &serde_yaml::Error) -> Diagnostic {
         diagnostic = diagnostic.note(&file.name, Some(location), format!("{what} starts here"));
     }
     diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_deep_names_the_path_to_the_first_place_past_the_limit() {
+        // `a: [[...[{b: [x]}]...]]`: a sequence of sequences, then a mapping, past the limit.
+        let mut text = "{b: [x]}".to_owned();
+        for _ in 0..MAX_DEPTH {
+            text = format!("[{text}]");
+        }
+        let value: Value = serde_yaml::from_str(&format!("a: {text}\nc: 1\n")).unwrap();
+        let mut expected = vec!["a".to_owned()];
+        expected.extend(std::iter::repeat_n("0".to_owned(), MAX_DEPTH - 1));
+        let path = too_deep(&value).unwrap();
+        assert_eq!(path.len(), MAX_DEPTH + 1);
+        assert_eq!(path[..MAX_DEPTH], expected[..]);
+        assert_eq!(path[MAX_DEPTH], "0");
+        let shallow: Value = serde_yaml::from_str("a: [[{b: !tag [x]}]]\n").unwrap();
+        assert_eq!(too_deep(&shallow), None);
+    }
 }
