@@ -14,6 +14,7 @@
 //!   readers that turn it into `crate::Response` or `crate::Error`;
 //! - `future`: `Call`, the future of every request builder (public, re-exported at the root);
 //! - `enums`: the `string_enum!` macro behind every generated string enum;
+//! - `object`: the `json_struct!` macro, which reads every generated answer struct;
 //! - `options`: `CallOptions`, re-exported at the crate root.
 //!
 //! Nothing else here is public API: the generated request builders are what users call.
@@ -23,6 +24,8 @@ mod auth;
 mod body;
 mod enums;
 mod future;
+#[allow(dead_code)] // a spec without answer structs uses none of it
+pub(crate) mod object;
 mod options;
 mod params;
 mod request;
@@ -39,6 +42,8 @@ pub(crate) use answer::Read;
 #[allow(unused_imports)]
 pub(crate) use enums::string_enum;
 pub use future::Call;
+#[allow(unused_imports)]
+pub(crate) use object::json_struct;
 pub use options::CallOptions;
 #[allow(unused_imports)]
 pub(crate) use params::ParamValue;

@@ -118,7 +118,8 @@ fn struct_item(
     let Gate { cfg, doc_cfg } = gate;
     let name = ident(&def.name);
     let doc = spec_docs(&def.docs);
-    let field_items = fields.iter().map(|f| struct_field(f, def.directions));
+    let lean = reads_as_json_struct(def.directions, additional.is_some());
+    let field_items = fields.iter().map(|f| struct_field(f, def.directions, lean));
     let additional = additional.map(|(value, name)| {
         let map = type_tokens(&TypeRef::Map(Box::new(value.clone())), true);
         quote! {
@@ -127,20 +128,55 @@ fn struct_item(
             pub #name: #map,
         }
     });
-    let default = derives_default.then(|| quote!(Default,));
+    let default = derives_default.then(|| quote!(, Default));
+    // An answer struct is read by `json_struct!` (see `reads_as_json_struct`); any other derives
+    // its serde traits.
+    if lean {
+        let json_struct = call_item("json_struct");
+        let entries = fields.iter().map(|f| {
+            let field = ident(&f.name);
+            if f.name == f.wire_name {
+                quote!(#field)
+            } else {
+                let wire = &f.wire_name;
+                quote!(#field = #wire)
+            }
+        });
+        return quote! {
+            #doc
+            #cfg
+            #doc_cfg
+            #[derive(Debug, Clone, PartialEq #default)]
+            pub struct #name {
+                #(#field_items)*
+            }
+
+            #cfg
+            #json_struct!(#name => [#(#entries),*]);
+        };
+    }
     let derives = serde_derives(def.directions);
     let mock_half = mock::other_serde_half(def.directions, false);
     quote! {
         #doc
         #cfg
         #doc_cfg
-        #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #[derive(Debug, Clone, PartialEq #default, #derives)]
         #mock_half
         pub struct #name {
             #(#field_items)*
             #additional
         }
     }
+}
+
+/// Whether a struct is read by the runtime's `json_struct!` rather than serde's derive: a struct
+/// only received (not sent, so it needs no `Serialize` beyond the mock's, which the macro also
+/// writes) and without a map of properties the spec does not name (which needs serde's
+/// `flatten`). Such structs are most of a client's types, and the derive's code for reading
+/// them was most of its compile time.
+fn reads_as_json_struct(directions: Directions, additional: bool) -> bool {
+    directions.received && !directions.sent && !additional
 }
 
 /// The serde derives of a type: `Serialize` when it is sent, `Deserialize` when it is received;
@@ -154,9 +190,9 @@ fn serde_derives(directions: Directions) -> TokenStream {
 }
 
 /// One field: an `Option` unless required and not nullable, boxed when the model says so,
-/// renamed to its wire name when that differs; with the serde attributes of the directions its
-/// type travels in.
-fn struct_field(field: &Field, directions: Directions) -> TokenStream {
+/// renamed to its wire name when that differs (by `json_struct!` for its structs); with the serde
+/// attributes of the directions its type travels in.
+fn struct_field(field: &Field, directions: Directions, json_struct: bool) -> TokenStream {
     let name = ident(&field.name);
     let doc = spec_docs(&field.docs);
     let mut ty = type_tokens(&field.ty, true);
@@ -164,7 +200,8 @@ fn struct_field(field: &Field, directions: Directions) -> TokenStream {
         ty = boxed(ty);
     }
     let mut serde_args = Vec::new();
-    if field.name != field.wire_name {
+    // A `json_struct!` struct's wire names are the macro's; it has no serde attributes.
+    if !json_struct && field.name != field.wire_name {
         let wire = &field.wire_name;
         serde_args.push(quote!(rename = #wire));
     }

@@ -132,8 +132,12 @@ impl Printer {
             .iter()
             .any(|s| matches!(s.last(), Some(Tok::Op(op)) if op == ","));
         let last = statements.len().saturating_sub(1);
-        for (i, statement) in statements.into_iter().enumerate() {
-            self.newline(indent, items && i > 0);
+        for (i, statement) in statements.iter().enumerate() {
+            // A macro call that completes the type defined just above it (`string_enum!`,
+            // `json_struct!`) stays with it, without a blank line.
+            let completes_type =
+                i > 0 && is_macro_call(statement) && defines_type(statements[i - 1]);
+            self.newline(indent, items && i > 0 && !completes_type);
             self.statement(statement, indent);
             let ended = matches!(statement.last(), Some(Tok::Op(op)) if op == "," || op == ";");
             if i == last && list && !ended && !self.in_macro {
@@ -516,6 +520,35 @@ fn tail_width(toks: &[Tok], from: usize, chain: bool) -> usize {
     } else {
         text.chars().count() + space + brace
     }
+}
+
+/// Whether a statement is a macro call as an item (`path::name!(...);`), after its attributes.
+fn is_macro_call(mut statement: &[Tok]) -> bool {
+    while let [Tok::Op(hash), Tok::Group(Delimiter::Bracket, _), rest @ ..] = statement {
+        if hash != "#" {
+            break;
+        }
+        statement = rest;
+    }
+    let words = statement
+        .iter()
+        .take_while(|t| matches!(t, Tok::Word(_)) || matches!(t, Tok::Op(op) if op == "::"))
+        .count();
+    words > 0
+        && matches!(
+            &statement[words..],
+            [Tok::Op(bang), Tok::Group(Delimiter::Parenthesis, _), Tok::Op(semi)]
+                if bang == "!" && semi == ";"
+        )
+}
+
+/// Whether a statement defines a struct or an enum (its attributes, `pub`, the keyword, a name
+/// and the body).
+fn defines_type(statement: &[Tok]) -> bool {
+    statement.windows(3).any(|w| {
+        matches!(w, [Tok::Word(keyword), Tok::Word(_), Tok::Group(Delimiter::Brace, _)]
+            if keyword == "struct" || keyword == "enum")
+    })
 }
 
 #[cfg(test)]
