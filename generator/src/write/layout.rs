@@ -133,11 +133,11 @@ impl Printer {
             .any(|s| matches!(s.last(), Some(Tok::Op(op)) if op == ","));
         let last = statements.len().saturating_sub(1);
         for (i, statement) in statements.iter().enumerate() {
-            // A macro call that completes the type defined just above it (`string_enum!`,
-            // `json_struct!`) stays with it, without a blank line.
-            let completes_type =
-                i > 0 && is_macro_call(statement) && defines_type(statements[i - 1]);
-            self.newline(indent, items && i > 0 && !completes_type);
+            // A macro call that completes the type or `impl` just above it (`string_enum!`,
+            // `json_struct!`, `operation!`) stays with it, without a blank line.
+            let completes =
+                i > 0 && is_macro_call(statement) && defines_type_or_impl(statements[i - 1]);
+            self.newline(indent, items && i > 0 && !completes);
             self.statement(statement, indent);
             let ended = matches!(statement.last(), Some(Tok::Op(op)) if op == "," || op == ";");
             if i == last && list && !ended && !self.in_macro {
@@ -543,12 +543,14 @@ fn is_macro_call(mut statement: &[Tok]) -> bool {
 }
 
 /// Whether a statement defines a struct or an enum (its attributes, `pub`, the keyword, a name
-/// and the body).
-fn defines_type(statement: &[Tok]) -> bool {
-    statement.windows(3).any(|w| {
-        matches!(w, [Tok::Word(keyword), Tok::Word(_), Tok::Group(Delimiter::Brace, _)]
-            if keyword == "struct" || keyword == "enum")
-    })
+/// and the body), or is an `impl` block.
+fn defines_type_or_impl(statement: &[Tok]) -> bool {
+    let is_impl = matches!(statement.first(), Some(Tok::Word(keyword)) if keyword == "impl");
+    is_impl
+        || statement.windows(3).any(|w| {
+            matches!(w, [Tok::Word(keyword), Tok::Word(_), Tok::Group(Delimiter::Brace, _)]
+                if keyword == "struct" || keyword == "enum")
+        })
 }
 
 #[cfg(test)]
