@@ -229,6 +229,7 @@ macro_rules! json_struct {
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)] // a struct without fields writes none
                 let mut out = ::serde::Serializer::serialize_struct(
                     serializer,
                     ::core::stringify!($name),
@@ -271,6 +272,12 @@ mod tests {
         tags: Vec<String>,
     }
 
+    /// A struct without fields reads any object.
+    #[derive(Debug, PartialEq)]
+    struct Nothing {}
+
+    crate::call::object::json_struct!(Nothing => []);
+
     fn lean(text: &str) -> Result<Lean, String> {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
@@ -297,6 +304,10 @@ mod tests {
                 })),
                 tags: vec!["t".into()],
             }
+        );
+        assert_eq!(
+            serde_json::from_str::<Nothing>(r#"{"a":[1,{"b":2}]}"#).unwrap(),
+            Nothing {}
         );
         // A key with an escape is read into an owned key.
         let escaped = r#"{"i\u0064":"a","tags":[]}"#;
