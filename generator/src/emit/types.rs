@@ -174,7 +174,7 @@ fn struct_item(
 /// only received (not sent, so it needs no `Serialize` beyond the mock's, which the macro also
 /// writes) and without a map of properties the spec does not name (which needs serde's
 /// `flatten`). Such structs are most of a client's types, and the derive's code for reading
-/// them was most of its compile time.
+/// them was about 40 % of its compile time.
 fn reads_as_json_struct(directions: Directions, additional: bool) -> bool {
     directions.received && !directions.sent && !additional
 }

@@ -522,14 +522,20 @@ fn tail_width(toks: &[Tok], from: usize, chain: bool) -> usize {
     }
 }
 
-/// Whether a statement is a macro call as an item (`path::name!(...);`), after its attributes.
-fn is_macro_call(mut statement: &[Tok]) -> bool {
+/// A statement without its outer attributes.
+fn without_attributes(mut statement: &[Tok]) -> &[Tok] {
     while let [Tok::Op(hash), Tok::Group(Delimiter::Bracket, _), rest @ ..] = statement {
         if hash != "#" {
             break;
         }
         statement = rest;
     }
+    statement
+}
+
+/// Whether a statement is a macro call as an item (`path::name!(...);`), after its attributes.
+fn is_macro_call(statement: &[Tok]) -> bool {
+    let statement = without_attributes(statement);
     let words = statement
         .iter()
         .take_while(|t| matches!(t, Tok::Word(_)) || matches!(t, Tok::Op(op) if op == "::"))
@@ -545,7 +551,7 @@ fn is_macro_call(mut statement: &[Tok]) -> bool {
 /// Whether a statement defines a struct or an enum (its attributes, `pub`, the keyword, a name
 /// and the body), or is an `impl` block.
 fn defines_type_or_impl(statement: &[Tok]) -> bool {
-    let is_impl = matches!(statement.first(), Some(Tok::Word(keyword)) if keyword == "impl");
+    let is_impl = matches!(without_attributes(statement).first(), Some(Tok::Word(keyword)) if keyword == "impl");
     is_impl
         || statement.windows(3).any(|w| {
             matches!(w, [Tok::Word(keyword), Tok::Word(_), Tok::Group(Delimiter::Brace, _)]
@@ -587,6 +593,25 @@ mod tests {
         assert_eq!(
             layout(tokens),
             "/// A thing.\n#[derive(Debug, Clone)]\npub struct Thing {\n    /// Its name.\n    pub name: String,\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub tags: Option<Vec<std::collections::BTreeMap<String, i64>>>,\n}\n\nimpl Thing {\n    pub fn new(name: impl Into<String>) -> Self {\n        Self {\n            name: name.into(),\n            tags: None,\n        }\n    }\n\n    pub fn tags(&self) -> &[u8] {\n        &[]\n    }\n}\n\nuse serde::{Deserialize, Serialize};\n\nuse crate::shared::{\n    AlertDataSource,\n    AlertDetailDataclassRef,\n    AlertFileInfo,\n    AlertMalware,\n    AlertNetworkList,\n};\n"
+        );
+    }
+
+    #[test]
+    fn a_macro_call_completing_the_item_above_stays_with_it() {
+        let tokens = quote! {
+            pub struct Alert { pub id: String, }
+            crate::call::json_struct!(Alert => [id]);
+            #[cfg(feature = "a")]
+            impl Alert { fn get(self) {} }
+            #[cfg(feature = "a")]
+            crate::call::operation!(Alert => (), Error);
+            crate::paging::paged!(Alert => ());
+            pub type Id = String;
+            crate::call::other!(x);
+        };
+        assert_eq!(
+            layout(tokens),
+            "pub struct Alert {\n    pub id: String,\n}\ncrate::call::json_struct!(Alert => [id]);\n\n#[cfg(feature = \"a\")]\nimpl Alert {\n    fn get(self) {}\n}\n#[cfg(feature = \"a\")]\ncrate::call::operation!(Alert => (), Error);\n\ncrate::paging::paged!(Alert => ());\n\npub type Id = String;\n\ncrate::call::other!(x);\n"
         );
     }
 
