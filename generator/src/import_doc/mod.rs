@@ -82,9 +82,11 @@
 //! A page that cannot be read is an [`ImportError`] naming the 1-based line and what was
 //! expected there; nothing is guessed. The command prints `PAGE.txt:LINE: message` and exits 1.
 
+mod constraints;
 mod conventions;
 mod describe;
 mod document;
+mod draft;
 mod lines;
 mod merge;
 mod naming;

@@ -1,126 +1,19 @@
 //! The schemas of a page's tables: each row's type and description cell become a schema (type,
-//! format, bounds, enum, default), a table of rows an object schema, a body table a media type.
+//! format, bounds, enum, default; the constraints read by `constraints.rs`), a table of rows an object schema, a body table a media type.
 //! Keys are written in a fixed order, so the output is deterministic and reads like the
 //! hand-written spec files.
 
 use indexmap::IndexMap;
-use serde_yaml::{Mapping, Number, Value};
+use serde_yaml::{Mapping, Value};
 
+use super::constraints::{apply_bounds, apply_values, count, default_value};
 use super::conventions::{map, s};
-use super::describe::{self, Bounds, Facts, OnLine, Text, Values};
+use super::describe::{self, Facts, OnLine};
+use super::draft::{Kind, Schema};
 use super::lines::{err, Example, Row, Table};
 use super::naming;
 use super::types::{FieldType, Prim};
 use super::ImportError;
-
-/// A schema under construction; [`Schema::to_value`] writes its keys in a fixed order.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Schema {
-    ty: Option<&'static str>,
-    format: Option<&'static str>,
-    reference: Option<String>,
-    description: Option<String>,
-    items: Option<Box<Schema>>,
-    /// The schema of every property of a map (`Map<String,T>`).
-    additional: Option<Box<Schema>>,
-    enumeration: Vec<Value>,
-    default: Option<Value>,
-    minimum: Option<Value>,
-    maximum: Option<Value>,
-    min_length: Option<u64>,
-    max_length: Option<u64>,
-    min_items: Option<u64>,
-    max_items: Option<u64>,
-}
-
-impl Schema {
-    pub(super) fn to_value(&self) -> Value {
-        let mut m = Mapping::new();
-        let mut put = |k: &str, v: Value| {
-            m.insert(s(k), v);
-        };
-        if let Some(r) = &self.reference {
-            put("$ref", s(&format!("#/components/schemas/{r}")));
-            return Value::Mapping(m);
-        }
-        if let Some(t) = self.ty {
-            put("type", s(t));
-        }
-        if let Some(f) = self.format {
-            put("format", s(f));
-        }
-        if let Some(d) = &self.description {
-            put("description", s(d));
-        }
-        if let Some(items) = &self.items {
-            put("items", items.to_value());
-        }
-        if let Some(additional) = &self.additional {
-            put("additionalProperties", additional.to_value());
-        }
-        if !self.enumeration.is_empty() {
-            put("enum", Value::Sequence(self.enumeration.clone()));
-        }
-        if let Some(d) = &self.default {
-            put("default", d.clone());
-        }
-        if let Some(v) = &self.minimum {
-            put("minimum", v.clone());
-        }
-        if let Some(v) = &self.maximum {
-            put("maximum", v.clone());
-        }
-        for (k, v) in [
-            ("minLength", self.min_length),
-            ("maxLength", self.max_length),
-            ("minItems", self.min_items),
-            ("maxItems", self.max_items),
-        ] {
-            if let Some(v) = v {
-                put(k, Value::Number(v.into()));
-            }
-        }
-        Value::Mapping(m)
-    }
-}
-
-/// What constraints can apply to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Str,
-    Int,
-    Num,
-    Bool,
-    Obj,
-    Ref,
-    File,
-}
-
-impl Kind {
-    fn of(ty: &FieldType) -> Kind {
-        match ty {
-            FieldType::Prim(Prim::String) => Kind::Str,
-            FieldType::Prim(Prim::Integer | Prim::Long) => Kind::Int,
-            FieldType::Prim(Prim::Number | Prim::Float | Prim::Double) => Kind::Num,
-            FieldType::Prim(Prim::Boolean) => Kind::Bool,
-            FieldType::Prim(Prim::Object) => Kind::Obj,
-            FieldType::Prim(Prim::File) => Kind::File,
-            FieldType::Named(_) => Kind::Ref,
-            FieldType::Array(_) | FieldType::Map(_) | FieldType::Any => Kind::Obj,
-        }
-    }
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Str => "String",
-            Kind::Int => "Integer",
-            Kind::Num => "Number",
-            Kind::Bool => "Boolean",
-            Kind::Obj => "object or array",
-            Kind::Ref => "object",
-            Kind::File => "File",
-        }
-    }
-}
 
 /// A field's type reference to a nested table, for resolution after all tables are read.
 #[derive(Debug, Clone)]
@@ -194,106 +87,6 @@ fn base_schema(ty: &FieldType, refs: &mut Vec<Ref>, row: &Row<'_>) -> Schema {
         ty: Some(t),
         format: f,
         ..Schema::default()
-    }
-}
-
-fn integer(text: &str, line: usize, what: &str) -> Result<i64, ImportError> {
-    describe::number_text(text)
-        .and_then(|t| t.parse::<i64>().ok())
-        .ok_or_else(|| err(line, format!("expected an integer {what}, found `{text}`")))
-}
-
-fn count(text: &str, line: usize, what: &str) -> Result<u64, ImportError> {
-    describe::number_text(text)
-        .and_then(|t| t.parse::<u64>().ok())
-        .ok_or_else(|| {
-            err(
-                line,
-                format!("expected a non-negative integer {what}, found `{text}`"),
-            )
-        })
-}
-
-fn number(text: &str, line: usize, what: &str) -> Result<Value, ImportError> {
-    let t = describe::number_text(text)
-        .ok_or_else(|| err(line, format!("expected a number {what}, found `{text}`")))?;
-    if let Ok(i) = t.parse::<i64>() {
-        return Ok(Value::Number(i.into()));
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .map(|f| Value::Number(Number::from(f)))
-        .ok_or_else(|| err(line, format!("expected a number {what}, found `{text}`")))
-}
-
-/// Applies bounds to a string/integer/number schema; `Err(())` when the kind has no bounds.
-fn apply_bounds(
-    target: &mut Schema,
-    kind: Kind,
-    bounds: &Bounds,
-    field: &str,
-) -> Result<Result<(), ()>, ImportError> {
-    let what = |b: &str| format!("{b} for `{field}`");
-    match kind {
-        Kind::Str => {
-            if let Some(OnLine { value, line }) = &bounds.min {
-                let n = count(value, *line, &what("minimum length"))?;
-                target.min_length = (n > 0).then_some(n);
-            }
-            if let Some(OnLine { value, line }) = &bounds.max {
-                target.max_length = Some(count(value, *line, &what("maximum length"))?);
-            }
-        }
-        Kind::Int => {
-            if let Some(OnLine { value, line }) = &bounds.min {
-                target.minimum = Some(Value::Number(
-                    integer(value, *line, &what("minimum"))?.into(),
-                ));
-            }
-            if let Some(OnLine { value, line }) = &bounds.max {
-                target.maximum = Some(Value::Number(
-                    integer(value, *line, &what("maximum"))?.into(),
-                ));
-            }
-        }
-        Kind::Num => {
-            if let Some(OnLine { value, line }) = &bounds.min {
-                target.minimum = Some(number(value, *line, &what("minimum"))?);
-            }
-            if let Some(OnLine { value, line }) = &bounds.max {
-                target.maximum = Some(number(value, *line, &what("maximum"))?);
-            }
-        }
-        _ => return Ok(Err(())),
-    }
-    Ok(Ok(()))
-}
-
-fn typed_value(kind: Kind, text: &str) -> Option<Value> {
-    match kind {
-        Kind::Str => Some(s(text)),
-        Kind::Int => describe::number_text(text)?
-            .parse::<i64>()
-            .ok()
-            .map(|i| Value::Number(i.into())),
-        Kind::Num => {
-            let t = describe::number_text(text)?;
-            match t.parse::<i64>() {
-                Ok(i) => Some(Value::Number(i.into())),
-                Err(_) => t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .map(|f| Value::Number(Number::from(f))),
-            }
-        }
-        Kind::Bool => match text {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
@@ -428,95 +221,6 @@ pub(super) fn field_schema(
     }
 
     Ok((schema, facts.text.render()))
-}
-
-fn apply_values(
-    schema: &mut Schema,
-    kind: Kind,
-    on_items: bool,
-    values: Values,
-    text: &mut Text,
-    row: &Row<'_>,
-    type_noun: &dyn Fn(Kind) -> String,
-) -> Result<(), ImportError> {
-    let keep_as_text = |text: &mut Text| {
-        text.new_para("Range:");
-        let list = if values.meanings.is_empty() {
-            &values.values
-        } else {
-            &values.meanings
-        };
-        for m in list {
-            text.bullet(m);
-        }
-    };
-    let typed: Option<Vec<Value>> = values.values.iter().map(|v| typed_value(kind, v)).collect();
-    match (kind, typed) {
-        (Kind::Bool, Some(_)) => {
-            // `true`/`false` are all a boolean can be: no enum, but keep what each value means.
-            if values.meanings.iter().any(|m| m.contains(": ")) {
-                for m in &values.meanings {
-                    text.bullet(m);
-                }
-            }
-        }
-        (_, Some(typed)) => {
-            let target = match (on_items, schema.items.as_deref_mut()) {
-                (true, Some(items)) => items,
-                _ => schema,
-            };
-            target.enumeration = typed;
-            if values.meanings.iter().any(|m| m.contains(": ")) {
-                for m in &values.meanings {
-                    text.bullet(m);
-                }
-            }
-        }
-        (_, None) if values.explicit => {
-            return Err(err(
-                values.line,
-                format!(
-                    "expected enumeration values of the field's type ({}) for `{}`, found {}",
-                    type_noun(kind),
-                    row.name,
-                    values
-                        .values
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ))
-        }
-        (_, None) => keep_as_text(text),
-    }
-    Ok(())
-}
-
-fn default_value(kind: Kind, text: &str, line: usize, row: &Row<'_>) -> Result<Value, ImportError> {
-    if let Some(v) = typed_value(kind, text) {
-        return Ok(v);
-    }
-    if matches!(row.ty, FieldType::Array(_) | FieldType::Prim(Prim::Object)) {
-        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
-            let shape_ok = match row.ty {
-                FieldType::Array(_) => json.is_array(),
-                _ => json.is_object(),
-            };
-            if shape_ok {
-                if let Ok(v) = serde_yaml::to_value(&json) {
-                    return Ok(v);
-                }
-            }
-        }
-    }
-    Err(err(
-        line,
-        format!(
-            "expected a default value of type {} for `{}`, found `{text}`",
-            row.ty_text, row.name
-        ),
-    ))
 }
 
 /// `{type: object, required: [...], properties: {...}}` for a table's rows.

@@ -15,6 +15,7 @@ mod docs;
 mod family;
 mod ir;
 mod operation;
+mod outcome;
 mod paging;
 mod schema;
 
